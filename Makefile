@@ -1,0 +1,72 @@
+# One entry point. `make demo` runs the main job, `make test` the tests; each installs what is
+# missing first (Python from uv.lock, npm from package-lock.json, the solc-js facade, anvil).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+SOLC_VERSION := 0.8.28
+VENV := .venv
+TOOLCHAIN := .toolchain
+NETWORK := ethereum:local:node
+
+export SOLCX_BINARY_PATH := $(CURDIR)/$(TOOLCHAIN)/solcx
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLCHAIN)/bin:$(PATH)
+export PYTHONPATH := $(CURDIR)
+# Keep ape's data (accounts, caches) inside the project so a fresh clone needs nothing else.
+export APE_DATA_FOLDER := $(CURDIR)/.ape
+
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+
+.PHONY: help setup compile test lint demo bench node-stop clean
+
+help:
+	@echo "make demo   start a local node, deploy the suite, compute the sample enterprise"
+	@echo "make test   lint and run every test against a real anvil node"
+	@echo "make bench  print the gas, storage and calculator benchmark tables"
+
+setup: $(VENV)/.synced node_modules/.package-lock.json $(TOOLCHAIN)/solcx/solc-v$(SOLC_VERSION) $(TOOLCHAIN)/bin/anvil
+
+$(VENV)/.synced: uv.lock pyproject.toml
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --extra dev --python $(PYTHON)
+	@touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# py-solc-x looks for `solc-v<version>` in SOLCX_BINARY_PATH; this one runs solc-js.
+$(TOOLCHAIN)/solcx/solc-v$(SOLC_VERSION): tools/solc-facade.cjs node_modules/.package-lock.json
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nexec node "%s/tools/solc-facade.cjs" "$$@"\n' "$(CURDIR)" > $@
+	@chmod +x $@
+
+# The anvil binary that npm installed for this platform, linked where the tools look for it.
+$(TOOLCHAIN)/bin/anvil: node_modules/.package-lock.json
+	@mkdir -p $(@D)
+	@ln -sf "$$(node -e 'const p=require("path");const d=p.dirname(require.resolve("@foundry-rs/anvil-"+({x64:"linux-amd64",arm64:"linux-arm64"}[process.arch]||process.arch)+"/package.json"));console.log(p.join(d,"bin","anvil"))')" $@
+	@$@ --version >/dev/null
+
+compile: setup
+	ape compile
+
+lint: setup
+	ruff check .
+	ruff format --check .
+
+test: lint compile
+	ape test tests -q -p no:cacheprovider
+
+demo: compile
+	carbon node start
+	ape run deploy --network $(NETWORK)
+	carbon calc --activity seeds/activity/seed001_example.json
+
+bench: compile
+	python bench/run.py
+
+node-stop:
+	carbon node stop
+
+clean:
+	rm -rf .build .chain .store deployments $(TOOLCHAIN) .ape

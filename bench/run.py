@@ -1,0 +1,195 @@
+"""`make bench`: gas beside the EVM floor, storage cost per byte, calculator throughput.
+
+Prints tables and writes the same figures to bench/results/latest.json: a list of rows with
+`name`, `value`, `unit` and, for gas rows, `floor_gas`. It runs on a fresh anvil that ape
+starts; it is a measurement, not a test.
+"""
+
+import json
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ape import accounts, networks, project
+
+from bench import calculator_bench
+from bench.floor import floor
+from offchain.deploy import SuiteDeployer, seed_documents
+from offchain.manifest import Manifest
+from offchain.store import FolderStore
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+SIZES = {"1kb": 1024, "8kb": 8 * 1024, "24kb": 24 * 1024}
+Row = dict[str, Any]
+
+
+def document(size: int, seed: int) -> bytes:
+    """Printable bytes (like JSON text: no zero bytes), different for every call."""
+    rng = random.Random(seed)
+    return bytes(rng.randrange(0x21, 0x7F) for _ in range(size))
+
+
+def gas_row(w3: Any, name: str, receipt: Any) -> Row:
+    f = floor(w3, receipt.txn_hash)
+    return {
+        "name": name,
+        "value": int(receipt.gas_used),
+        "unit": "gas",
+        "floor_gas": f.gas,
+        "new_slots": f.new_slots,
+    }
+
+
+def deployment_rows(regulator: Any, store_dir: Path, provider: Any) -> tuple[list[Row], Any]:
+    started = time.perf_counter()
+    deployer = SuiteDeployer(
+        project,
+        regulator,
+        Manifest("bench", provider.chain_id, None),
+        FolderStore(store_dir),
+        provider.get_code,
+    )
+    deployer.deploy(seed_documents())
+    seconds = time.perf_counter() - started
+    rows = [
+        {
+            "name": "deploy_suite_gas",
+            "value": deployer.gas.total,
+            "unit": "gas",
+            "transactions": len(deployer.gas.rows),
+        },
+        {"name": "deploy_suite_seconds", "value": round(seconds, 2), "unit": "s"},
+    ]
+    return rows, deployer
+
+
+def storage_rows(w3: Any, layer: Any, sender: Any) -> list[Row]:
+    rows = []
+    for mode, method in (("state", layer.storeInState), ("log", layer.storeInLog)):
+        for label, size in SIZES.items():
+            receipt = method(document(size, hash((mode, size)) & 0xFFFF), [], sender=sender)
+            f = floor(w3, receipt.txn_hash)
+            rows.append(
+                {
+                    "name": f"store_{mode}_{label}",
+                    "value": round(receipt.gas_used / size, 1),
+                    "unit": "gas/byte",
+                    "floor_gas": f.gas,
+                    "gas": int(receipt.gas_used),
+                    "bytes": size,
+                }
+            )
+    return rows
+
+
+def write_rows(w3: Any, deployer: Any, regulator: Any, stranger: Any) -> list[Row]:
+    """One row per external write of the spine's contracts."""
+    manifest = deployer.manifest
+    layer = project.DataLayer.at(manifest.address("DataLayer"))
+    index = project.CarbonIndex.at(manifest.address("CarbonIndex"))
+    factors = project.FactorLibrary.at(manifest.address("GB_01_factor_20231001_0000"))
+    rows: list[Row] = []
+
+    def add(name: str, call: Callable[[], Any]) -> Any:
+        receipt = call()
+        rows.append(gas_row(w3, name, receipt))
+        return receipt
+
+    a = add(
+        "datalayer_store_in_log_256b",
+        lambda: layer.storeInLog(document(256, 1), [], sender=regulator),
+    )
+    digest_a = a.return_value
+    b = add(
+        "datalayer_store_in_state_256b",
+        lambda: layer.storeInState(document(256, 2), [digest_a], sender=regulator),
+    )
+    digest_b = b.return_value
+    add(
+        "datalayer_store_digest",
+        lambda: layer.storeDigest(b"\x11" * 32, 10_000_000, [], sender=regulator),
+    )
+    add(
+        "datalayer_add_dependency",
+        lambda: layer.addDependency(b"\x11" * 32, digest_a, sender=regulator),
+    )
+    add("datalayer_complete", lambda: layer.complete(digest_a, sender=regulator))
+    add("datalayer_cancel", lambda: layer.cancel(digest_b, sender=regulator))
+    add(
+        "standard_publish_revision",
+        lambda: factors.publish("1.0.1", layer.address, digest_a, sender=regulator),
+    )
+    add(
+        "standard_update_metadata",
+        lambda: factors.updateMetadata(("01", "2023", "国标因子库-发电企业"), sender=regulator),
+    )
+    library = project.CarbonProxy.at(manifest.address("GB_02_factor_20231001_0000"))
+    new_proxy = regulator.deploy(
+        project.CarbonProxy,
+        manifest.implementations["FactorLibrary"],
+        project.FactorLibrary.at(library.address).initialize.encode_input(
+            regulator.address,
+            regulator.address,
+            index.address,
+            ("01", "2024", "bench"),
+            "1.0.0",
+            layer.address,
+            digest_a,
+        ),
+    )
+    add(
+        "index_register",
+        lambda: index.register("GB_01_factor_20240101_0000", new_proxy.address, sender=regulator),
+    )
+    other_layer = regulator.deploy(
+        project.CarbonProxy,
+        manifest.implementations["DataLayer"],
+        layer.initialize.encode_input(regulator.address, regulator.address, index.address),
+    )
+    add("index_track", lambda: index.track(other_layer.address, sender=regulator))
+    add("grant_role", lambda: layer.grantRole(layer.DATA_WRITER_ROLE(), stranger, sender=regulator))
+    new_impl = regulator.deploy(project.DataLayer)
+    add(
+        "upgrade_and_record",
+        lambda: layer.upgradeToAndCall(new_impl.address, b"", sender=regulator),
+    )
+    return rows
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print(f"  {'measure':34} {'value':>14} {'unit':10} {'floor gas':>12} {'÷ floor':>8}")
+    for row in rows:
+        floor_gas = row.get("floor_gas")
+        total = row.get("gas", row["value"]) if floor_gas else None
+        ratio = f"{total / floor_gas:8.2f}" if floor_gas else ""
+        shown_floor = f"{floor_gas:12,}" if floor_gas else ""
+        value = f"{row['value']:14,}" if isinstance(row["value"], int) else f"{row['value']:14,.2f}"
+        print(f"  {row['name']:34} {value} {row['unit']:10} {shown_floor} {ratio}")
+
+
+def main() -> None:
+    rows: list[Row] = []
+    with networks.parse_network_choice("ethereum:local:foundry") as provider:
+        w3 = provider.web3
+        regulator, stranger = accounts.test_accounts[0], accounts.test_accounts[7]
+        store_dir = Path(__file__).resolve().parent / "results" / ".store.tmp"
+        deploy, deployer = deployment_rows(regulator, store_dir, provider)
+        layer = project.DataLayer.at(deployer.manifest.address("DataLayer"))
+        storage = storage_rows(w3, layer, regulator)
+        writes = write_rows(w3, deployer, regulator, stranger)
+    calc = calculator_bench.rows()
+    print_table("Gas of every external write, beside the EVM floor for the same call", writes)
+    print_table("Storing documents on chain (gas per byte of document)", storage)
+    print_table("Deployment of the suite with the seed standards", deploy)
+    print_table("Calculator (QuickJS sandbox)", calc)
+    rows = writes + storage + deploy + calc
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"\nwritten to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
+import {ICarbonIndex} from "../interfaces/ICarbonIndex.sol";
+import {IStandardDocument} from "../interfaces/IStandardDocument.sol";
+
+/// @title CarbonIndex
+/// @notice Name -> address of every published standard, with full history (seed 001 §4, §5).
+/// Names follow the seed's convention: `GB_01_factor_20231001_0000`,
+/// `GB_01_formula_20231001_0000`, `GB_calculate_20231001_0000` (also `ISO_…`): a prefix of 2-8
+/// capital letters, a two-digit industry code and `factor` or `formula`, or `calculate` alone,
+/// then an eight-digit date (YYYYMMDD) and four reserved characters. Everything before the date
+/// is the name's series; each series keeps its names in date order. The index also keeps the
+/// upgrade history of every proxy it knows.
+contract CarbonIndex is Upgradeable, ICarbonIndex {
+    /// @notice What is registered under a name.
+    struct Registration {
+        address target;
+        address registrar;
+        uint40 registeredAt;
+        string series;
+    }
+
+    /// @notice One implementation a known proxy ran, from `since` on.
+    struct ImplementationRecord {
+        address implementation;
+        uint40 since;
+        uint64 blockNumber;
+    }
+
+    /// @custom:storage-location erc7201:carbon.storage.CarbonIndex
+    struct CarbonIndexStorage {
+        mapping(string name => Registration) registrations;
+        mapping(string series => string[] names) history;
+        string[] seriesNames;
+        mapping(address proxy => bool) known;
+        address[] knownProxies;
+        mapping(address proxy => ImplementationRecord[]) implementations;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("carbon.storage.CarbonIndex")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant CARBON_INDEX_STORAGE =
+        0x1f3e11b0b6fe0615fc849bb4883ef18fcc88f07231683b22d3c766dfa52ba900;
+
+    /// @notice `name` now resolves to `target`.
+    event Registered(string name, string series, address indexed target, address indexed registrar);
+    /// @notice The index now follows the upgrades of `proxy`.
+    event ProxyTracked(address indexed proxy, address indexed implementation);
+    /// @notice Known proxy `proxy` now runs `implementation`.
+    event UpgradeRecorded(address indexed proxy, address indexed implementation);
+
+    /// @notice `name` does not follow the naming convention; `position` is the first offending byte.
+    error MalformedName(string name, uint256 position);
+    /// @notice `name` is already registered.
+    error NameTaken(string name, address target);
+    /// @notice `name` is not registered.
+    error UnknownName(string name);
+    /// @notice No name has been registered in `series`.
+    error UnknownSeries(string series);
+    /// @notice The contract's `kind()` is not the kind segment of the name.
+    error KindMismatch(string name, string expected, string actual);
+    /// @notice `target` has no code.
+    error NotAContract(address target);
+    /// @notice The caller of `noteUpgrade` is not a proxy this index knows.
+    error UnknownProxy(address caller);
+
+    /// @notice Initialises the proxy.
+    /// @param regulator Admin of roles and upgrades.
+    /// @param editor First holder of STANDARDS_EDITOR_ROLE, who registers names.
+    function initialize(address regulator, address editor) external initializer {
+        __Upgradeable_init(regulator, address(0));
+        _grantRole(STANDARDS_EDITOR_ROLE, editor);
+        _track(address(this));
+    }
+
+    /// @notice Version of this implementation.
+    function version() external pure override returns (string memory) {
+        return "1.0.0";
+    }
+
+    /// @notice Registers `name` for the standard contract `target`. Standards editors only.
+    /// @dev The name must follow the convention, be new, and its kind segment must equal
+    /// `target.kind()`. The name joins its series in date order, and the index starts following
+    /// the upgrades of `target`.
+    function register(string calldata name, address target) external onlyRole(STANDARDS_EDITOR_ROLE) {
+        (string memory series, string memory kind_) = parseName(name);
+        CarbonIndexStorage storage $ = _carbonIndexStorage();
+        Registration storage existing = $.registrations[name];
+        if (existing.target != address(0)) revert NameTaken(name, existing.target);
+        if (target.code.length == 0) revert NotAContract(target);
+        string memory actual = IStandardDocument(target).kind();
+        if (keccak256(bytes(actual)) != keccak256(bytes(kind_))) revert KindMismatch(name, kind_, actual);
+
+        $.registrations[name] = Registration(target, msg.sender, uint40(block.timestamp), series);
+        _insertInDateOrder($, series, name);
+        emit Registered(name, series, target, msg.sender);
+        if (!$.known[target]) _track(target);
+    }
+
+    /// @notice Starts following the upgrades of a proxy that is not a registered standard
+    /// (a DataLayer, for instance). Regulator only.
+    function track(address proxy) external onlyRole(REGULATOR_ROLE) {
+        if (proxy.code.length == 0) revert NotAContract(proxy);
+        if (!_carbonIndexStorage().known[proxy]) _track(proxy);
+    }
+
+    /// @inheritdoc ICarbonIndex
+    function noteUpgrade() external {
+        if (!_carbonIndexStorage().known[msg.sender]) revert UnknownProxy(msg.sender);
+        _recordImplementation(msg.sender, IUpgradeable(msg.sender).implementation());
+    }
+
+    /// @notice The address registered under `name`.
+    function resolve(string calldata name) external view returns (address) {
+        return registration(name).target;
+    }
+
+    /// @notice Everything recorded about `name`.
+    function registration(string calldata name) public view returns (Registration memory r) {
+        r = _carbonIndexStorage().registrations[name];
+        if (r.target == address(0)) revert UnknownName(name);
+    }
+
+    /// @notice The newest name of `series` (e.g. `GB_01_factor`) and its address.
+    function latest(string calldata series) external view returns (string memory name, address target) {
+        CarbonIndexStorage storage $ = _carbonIndexStorage();
+        string[] storage names = $.history[series];
+        if (names.length == 0) revert UnknownSeries(series);
+        name = names[names.length - 1];
+        target = $.registrations[name].target;
+    }
+
+    /// @notice Every name of `series`, oldest date first.
+    function seriesHistory(string calldata series) external view returns (string[] memory) {
+        return _carbonIndexStorage().history[series];
+    }
+
+    /// @notice Every series that has at least one name, in order of first registration.
+    function seriesList() external view returns (string[] memory) {
+        return _carbonIndexStorage().seriesNames;
+    }
+
+    /// @notice Every proxy whose upgrades the index follows.
+    function knownProxies() external view returns (address[] memory) {
+        return _carbonIndexStorage().knownProxies;
+    }
+
+    /// @notice The implementations `proxy` has run, oldest first.
+    function implementationHistory(address proxy) external view returns (ImplementationRecord[] memory) {
+        return _carbonIndexStorage().implementations[proxy];
+    }
+
+    /// @notice Checks `name` against the convention and splits off its series and kind.
+    /// @return series Everything before the date, e.g. `GB_01_factor`.
+    /// @return kind_ `factor`, `formula` or `calculate`.
+    function parseName(string calldata name) public pure returns (string memory series, string memory kind_) {
+        bytes calldata b = bytes(name);
+        uint256 i = 0;
+        while (i < b.length && i < 8 && b[i] >= "A" && b[i] <= "Z") ++i;
+        if (i < 2) revert MalformedName(name, i);
+        i = _expect(name, i, "_");
+        uint256 kindStart = i;
+        if (_startsWith(b, i, "calculate")) {
+            i += 9;
+        } else {
+            if (!_isDigit(b, i)) revert MalformedName(name, i);
+            if (!_isDigit(b, i + 1)) revert MalformedName(name, i + 1);
+            i = _expect(name, i + 2, "_");
+            kindStart = i;
+            if (_startsWith(b, i, "factor")) i += 6;
+            else if (_startsWith(b, i, "formula")) i += 7;
+            else revert MalformedName(name, i);
+        }
+        kind_ = string(b[kindStart:i]);
+        series = string(b[0:i]);
+        i = _expect(name, i, "_");
+        i = _expectDate(name, i);
+        i = _expect(name, i, "_");
+        for (uint256 k = 0; k < 4; ++k) {
+            if (!_isAlnum(b, i + k)) revert MalformedName(name, i + k);
+        }
+        if (b.length != i + 4) revert MalformedName(name, i + 4);
+    }
+
+    function _afterUpgrade() internal override {
+        _recordImplementation(address(this), implementation());
+    }
+
+    function _track(address proxy) private {
+        CarbonIndexStorage storage $ = _carbonIndexStorage();
+        $.known[proxy] = true;
+        $.knownProxies.push(proxy);
+        address impl = proxy == address(this) ? implementation() : IUpgradeable(proxy).implementation();
+        emit ProxyTracked(proxy, impl);
+        _recordImplementation(proxy, impl);
+    }
+
+    function _recordImplementation(address proxy, address impl) private {
+        _carbonIndexStorage().implementations[proxy].push(
+            ImplementationRecord(impl, uint40(block.timestamp), uint64(block.number))
+        );
+        emit UpgradeRecorded(proxy, impl);
+    }
+
+    /// @dev Names in a series share their prefix, so comparing the date-and-reserved suffix is
+    /// comparing dates; a name older than the newest is moved into place.
+    function _insertInDateOrder(CarbonIndexStorage storage $, string memory series, string calldata name) private {
+        string[] storage names = $.history[series];
+        if (names.length == 0) $.seriesNames.push(series);
+        // Shift newer names up one place and drop the new name in (a tuple swap of storage
+        // strings would copy through references and duplicate one of them).
+        uint256 j = names.length;
+        names.push();
+        while (j > 0 && _lessThan(name, names[j - 1])) {
+            names[j] = names[j - 1];
+            --j;
+        }
+        names[j] = name;
+    }
+
+    function _lessThan(string calldata a, string storage b) private view returns (bool) {
+        bytes calldata x = bytes(a);
+        bytes memory y = bytes(b);
+        uint256 n = x.length < y.length ? x.length : y.length;
+        for (uint256 k = 0; k < n; ++k) {
+            if (x[k] != y[k]) return x[k] < y[k];
+        }
+        return x.length < y.length;
+    }
+
+    function _expectDate(string calldata name, uint256 i) private pure returns (uint256) {
+        bytes calldata b = bytes(name);
+        for (uint256 k = 0; k < 8; ++k) {
+            if (!_isDigit(b, i + k)) revert MalformedName(name, i + k);
+        }
+        uint256 month = (uint8(b[i + 4]) - 48) * 10 + (uint8(b[i + 5]) - 48);
+        uint256 day = (uint8(b[i + 6]) - 48) * 10 + (uint8(b[i + 7]) - 48);
+        if (month == 0 || month > 12) revert MalformedName(name, i + 4);
+        if (day == 0 || day > 31) revert MalformedName(name, i + 6);
+        return i + 8;
+    }
+
+    function _expect(string calldata name, uint256 i, bytes1 c) private pure returns (uint256) {
+        if (i >= bytes(name).length || bytes(name)[i] != c) revert MalformedName(name, i);
+        return i + 1;
+    }
+
+    function _startsWith(bytes calldata b, uint256 i, bytes memory word) private pure returns (bool) {
+        if (i + word.length > b.length) return false;
+        return keccak256(b[i:i + word.length]) == keccak256(word);
+    }
+
+    function _isDigit(bytes calldata b, uint256 i) private pure returns (bool) {
+        return i < b.length && b[i] >= "0" && b[i] <= "9";
+    }
+
+    function _isAlnum(bytes calldata b, uint256 i) private pure returns (bool) {
+        return _isDigit(b, i) || (i < b.length && ((b[i] >= "A" && b[i] <= "Z") || (b[i] >= "a" && b[i] <= "z")));
+    }
+
+    function _carbonIndexStorage() private pure returns (CarbonIndexStorage storage $) {
+        assembly {
+            $.slot := CARBON_INDEX_STORAGE
+        }
+    }
+}

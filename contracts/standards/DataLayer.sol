@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {SSTORE2} from "solady/utils/SSTORE2.sol";
+import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {IDataLayer} from "../interfaces/IDataLayer.sol";
+
+/// @title DataLayer
+/// @notice Documents and evidence of one owner (an enterprise, or the regulator's standards),
+/// content-addressed by SHA-256 (seed 001 §9). An entry's id is the digest of its bytes, so a
+/// reader checks what it fetched against the id itself. Bytes are kept where they are cheapest
+/// for their size:
+/// - `State`: as contract bytecode through SSTORE2 (about 200 gas per byte, readable forever
+///   with `eth_getCode`);
+/// - `Log`: in an event log (the calldata floor, about 40 gas per byte, readable with
+///   `eth_getLogs` while nodes keep history);
+/// - `DigestOnly`: only the digest; the bytes live in the off-chain store.
+/// Entries go InProgress -> Completed or Cancelled; only InProgress entries change.
+contract DataLayer is Upgradeable, IDataLayer {
+    /// @notice Where an entry's bytes are kept.
+    enum Storage {
+        DigestOnly,
+        State,
+        Log
+    }
+
+    /// @notice One entry, as `entry()` returns it.
+    struct Entry {
+        address creator;
+        uint40 createdAt;
+        Status status;
+        Storage mode;
+        uint32 size;
+        uint40 blockNumber;
+        address[] chunks;
+        bytes32[] dependencies;
+    }
+
+    struct StoredEntry {
+        // Slot 0: everything a status change reads.
+        address creator;
+        uint40 createdAt;
+        Status status;
+        Storage mode;
+        uint32 size;
+        // Slot 1: where the bytes are.
+        address firstChunk;
+        uint40 blockNumber;
+        uint16 chunkCount;
+        bytes32[] dependencies;
+    }
+
+    /// @custom:storage-location erc7201:carbon.storage.DataLayer
+    struct DataLayerStorage {
+        mapping(bytes32 id => StoredEntry) entries;
+        uint64 entryCount;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("carbon.storage.DataLayer")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant DATA_LAYER_STORAGE =
+        0x7596be17ee5253972cfff69c4592f9744c6eca8084315204b56143def93c3500;
+
+    /// @dev EIP-170 caps code at 24,576 bytes; SSTORE2 prefixes one STOP byte, and every chunk
+    /// but the last ends with the 20-byte address of the next, so chunks are linked in code
+    /// rather than listed in storage (20 bytes of code cost 4,000 gas, a new slot 22,100).
+    uint256 private constant MAX_CHUNK = 24_575 - 20;
+
+    /// @notice An entry was created.
+    event EntryStored(bytes32 indexed id, address indexed creator, Storage mode, uint32 size);
+    /// @notice The bytes of a `Log` entry; the event is the storage.
+    event EntryContent(bytes32 indexed id, bytes content);
+    /// @notice Entry `id` now depends on entry `dependency`.
+    event DependencyAdded(bytes32 indexed id, bytes32 indexed dependency);
+    /// @notice Entry `id` moved from `previous` to `current`.
+    event StatusChanged(bytes32 indexed id, Status previous, Status current);
+
+    /// @notice An entry with this digest already exists.
+    error EntryExists(bytes32 id);
+    /// @notice No entry has this id.
+    error EntryNotFound(bytes32 id);
+    /// @notice The entry is `status`, and only InProgress entries change.
+    error EntryNotInProgress(bytes32 id, Status status);
+    /// @notice Only the account that created an entry changes it.
+    error NotEntryCreator(bytes32 id, address caller, address creator);
+    /// @notice A dependency must be another existing entry, listed once.
+    error InvalidDependency(bytes32 id, bytes32 dependency);
+    /// @notice Empty documents are not stored.
+    error EmptyContent();
+    /// @notice The declared size of a digest-only entry does not fit in 32 bits or is zero.
+    error InvalidSize(uint256 size);
+    /// @notice `content()` was asked for an entry whose bytes are not in state.
+    error ContentNotInState(bytes32 id, Storage mode);
+
+    /// @notice Initialises the proxy.
+    /// @param regulator Admin of roles and upgrades.
+    /// @param writer First holder of DATA_WRITER_ROLE (zero for none).
+    /// @param index_ CarbonIndex to report upgrades to (zero for none).
+    function initialize(address regulator, address writer, address index_) external initializer {
+        __Upgradeable_init(regulator, index_);
+        if (writer != address(0)) _grantRole(DATA_WRITER_ROLE, writer);
+    }
+
+    /// @inheritdoc Upgradeable
+    function version() external pure override returns (string memory) {
+        return "1.0.0";
+    }
+
+    /// @notice Stores `content` as contract bytecode (SSTORE2) under its SHA-256 digest.
+    /// @param content The document's bytes.
+    /// @param dependencies Existing entries this one depends on.
+    /// @return id The SHA-256 digest of `content`.
+    function storeInState(bytes memory content, bytes32[] calldata dependencies)
+        external
+        onlyRole(DATA_WRITER_ROLE)
+        returns (bytes32 id)
+    {
+        id = _create(content, Storage.State, dependencies);
+        StoredEntry storage e = _dataLayerStorage().entries[id];
+        uint256 n = content.length;
+        uint256 count = (n + MAX_CHUNK - 1) / MAX_CHUNK;
+        // Last chunk first, so that each earlier chunk can end with the address of its successor.
+        address next;
+        for (uint256 k = count; k > 0; --k) {
+            uint256 offset = (k - 1) * MAX_CHUNK;
+            uint256 length = k == count ? n - offset : MAX_CHUNK;
+            next = _writeChunk(content, offset, length, next);
+        }
+        e.firstChunk = next;
+        e.chunkCount = uint16(count);
+    }
+
+    /// @notice Stores `content` in an event log under its SHA-256 digest.
+    /// @param content The document's bytes.
+    /// @param dependencies Existing entries this one depends on.
+    /// @return id The SHA-256 digest of `content`.
+    function storeInLog(bytes calldata content, bytes32[] calldata dependencies)
+        external
+        onlyRole(DATA_WRITER_ROLE)
+        returns (bytes32 id)
+    {
+        id = _create(content, Storage.Log, dependencies);
+        _dataLayerStorage().entries[id].blockNumber = uint40(block.number);
+        emit EntryContent(id, content);
+    }
+
+    /// @notice Records only the digest of a document whose bytes live in the off-chain store.
+    /// @param digest SHA-256 of the document.
+    /// @param size Length of the document in bytes.
+    /// @param dependencies Existing entries this one depends on.
+    function storeDigest(bytes32 digest, uint256 size, bytes32[] calldata dependencies)
+        external
+        onlyRole(DATA_WRITER_ROLE)
+    {
+        if (size == 0 || size > type(uint32).max) revert InvalidSize(size);
+        _register(digest, Storage.DigestOnly, uint32(size), dependencies);
+    }
+
+    /// @notice Adds a dependency link from entry `id` to entry `dependency`.
+    /// @dev Creator only, while `id` is InProgress; `dependency` must exist.
+    function addDependency(bytes32 id, bytes32 dependency) external onlyRole(DATA_WRITER_ROLE) {
+        StoredEntry storage e = _changeable(id);
+        _link(e, id, dependency);
+    }
+
+    /// @notice Marks entry `id` Completed: it will not change again.
+    function complete(bytes32 id) external onlyRole(DATA_WRITER_ROLE) {
+        _setStatus(id, Status.Completed);
+    }
+
+    /// @notice Marks entry `id` Cancelled: it will not change again and should not be used.
+    function cancel(bytes32 id) external onlyRole(DATA_WRITER_ROLE) {
+        _setStatus(id, Status.Cancelled);
+    }
+
+    /// @notice The entry stored under `id`; reverts when there is none.
+    function entry(bytes32 id) external view returns (Entry memory view_) {
+        StoredEntry storage e = _existing(id);
+        view_.creator = e.creator;
+        view_.createdAt = e.createdAt;
+        view_.status = e.status;
+        view_.mode = e.mode;
+        view_.size = e.size;
+        view_.blockNumber = e.blockNumber;
+        view_.dependencies = e.dependencies;
+        if (e.mode == Storage.State) view_.chunks = _chunks(e);
+    }
+
+    /// @inheritdoc IDataLayer
+    function statusOf(bytes32 id) external view returns (Status) {
+        return _dataLayerStorage().entries[id].status;
+    }
+
+    /// @notice The bytes of a `State` entry, read back from its SSTORE2 chunks.
+    function content(bytes32 id) external view returns (bytes memory data) {
+        StoredEntry storage e = _existing(id);
+        if (e.mode != Storage.State) revert ContentNotInState(id, e.mode);
+        address[] memory chunks = _chunks(e);
+        for (uint256 i = 0; i < chunks.length; ++i) {
+            bytes memory chunk = SSTORE2.read(chunks[i]);
+            if (i + 1 < chunks.length) {
+                assembly {
+                    mstore(chunk, sub(mload(chunk), 20))
+                }
+            }
+            data = bytes.concat(data, chunk);
+        }
+    }
+
+    /// @notice How many entries this DataLayer holds.
+    function entryCount() external view returns (uint256) {
+        return _dataLayerStorage().entryCount;
+    }
+
+    function _create(bytes memory content_, Storage mode, bytes32[] calldata dependencies)
+        private
+        returns (bytes32 id)
+    {
+        if (content_.length == 0) revert EmptyContent();
+        id = sha256(content_);
+        _register(id, mode, uint32(content_.length), dependencies);
+    }
+
+    function _register(bytes32 id, Storage mode, uint32 size, bytes32[] calldata dependencies) private {
+        DataLayerStorage storage $ = _dataLayerStorage();
+        StoredEntry storage e = $.entries[id];
+        if (e.status != Status.None) revert EntryExists(id);
+        e.creator = msg.sender;
+        e.createdAt = uint40(block.timestamp);
+        e.status = Status.InProgress;
+        e.mode = mode;
+        e.size = size;
+        unchecked {
+            ++$.entryCount;
+        }
+        emit EntryStored(id, msg.sender, mode, size);
+        for (uint256 i = 0; i < dependencies.length; ++i) {
+            _link(e, id, dependencies[i]);
+        }
+    }
+
+    function _link(StoredEntry storage e, bytes32 id, bytes32 dependency) private {
+        if (dependency == id || _dataLayerStorage().entries[dependency].status == Status.None) {
+            revert InvalidDependency(id, dependency);
+        }
+        bytes32[] storage deps = e.dependencies;
+        for (uint256 i = 0; i < deps.length; ++i) {
+            if (deps[i] == dependency) revert InvalidDependency(id, dependency);
+        }
+        deps.push(dependency);
+        emit DependencyAdded(id, dependency);
+    }
+
+    function _setStatus(bytes32 id, Status next) private {
+        StoredEntry storage e = _changeable(id);
+        emit StatusChanged(id, Status.InProgress, next);
+        e.status = next;
+    }
+
+    function _changeable(bytes32 id) private view returns (StoredEntry storage e) {
+        e = _existing(id);
+        if (e.status != Status.InProgress) revert EntryNotInProgress(id, e.status);
+        if (e.creator != msg.sender) revert NotEntryCreator(id, msg.sender, e.creator);
+    }
+
+    function _existing(bytes32 id) private view returns (StoredEntry storage e) {
+        e = _dataLayerStorage().entries[id];
+        if (e.status == Status.None) revert EntryNotFound(id);
+    }
+
+    /// @dev Follows the links: every chunk but the last ends with the address of the next.
+    function _chunks(StoredEntry storage e) private view returns (address[] memory chunks) {
+        uint256 count = e.chunkCount;
+        chunks = new address[](count);
+        address chunk = e.firstChunk;
+        for (uint256 i = 0; i < count; ++i) {
+            chunks[i] = chunk;
+            if (i + 1 < count) {
+                uint256 size = chunk.code.length - 1;
+                chunk = address(bytes20(SSTORE2.read(chunk, size - 20, size)));
+            }
+        }
+    }
+
+    /// @dev Writes `content[offset : offset + length]`, followed by `next` unless it is zero,
+    /// with SSTORE2 and without copying the slice: the 32 bytes before it are borrowed as its
+    /// length word, and the 20 bytes after it hold `next`; both are put back afterwards.
+    function _writeChunk(bytes memory content_, uint256 offset, uint256 length, address next)
+        private
+        returns (address chunk)
+    {
+        bytes memory slice;
+        bytes32 before;
+        bytes32 after_;
+        uint256 total = next == address(0) ? length : length + 20;
+        assembly {
+            slice := add(content_, offset)
+            before := mload(slice)
+            let tail := add(add(slice, 0x20), length)
+            after_ := mload(tail)
+            if next {
+                mstore(tail, or(shl(96, next), and(after_, 0xffffffffffffffffffffffff)))
+            }
+            mstore(slice, total)
+        }
+        chunk = SSTORE2.write(slice);
+        assembly {
+            mstore(slice, before)
+            mstore(add(add(slice, 0x20), length), after_)
+        }
+    }
+
+    function _dataLayerStorage() private pure returns (DataLayerStorage storage $) {
+        assembly {
+            $.slot := DATA_LAYER_STORAGE
+        }
+    }
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
+import {UserAuth} from "../auth/UserAuth.sol";
+import {ICarbonIndex} from "../interfaces/ICarbonIndex.sol";
+import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
+
+/// @title Upgradeable
+/// @notice Base of every singleton of the suite (seed 001: all contracts can be upgraded): UUPS
+/// behind an ERC1967Proxy, upgraded only by the regulator, and every upgrade reported to the
+/// CarbonIndex so that the index keeps the upgrade history of the proxies it knows.
+abstract contract Upgradeable is Initializable, UUPSUpgradeable, UserAuth, IUpgradeable {
+    /// @custom:storage-location erc7201:carbon.storage.Upgradeable
+    struct UpgradeableStorage {
+        address index;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("carbon.storage.Upgradeable")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant UPGRADEABLE_STORAGE =
+        0xffb8a5df1cba17d591a91647c78b3554cb85d79e0f34ff1063430386583de300;
+
+    /// @notice The index this contract reports its upgrades to changed.
+    event IndexChanged(address indexed previousIndex, address indexed newIndex);
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    // solhint-disable-next-line func-name-mixedcase
+    function __Upgradeable_init(address regulator, address index_) internal onlyInitializing {
+        __UserAuth_init(regulator);
+        __UUPSUpgradeable_init();
+        _setIndex(index_);
+    }
+
+    /// @inheritdoc IUpgradeable
+    function implementation() public view returns (address) {
+        return ERC1967Utils.getImplementation();
+    }
+
+    /// @inheritdoc IUpgradeable
+    function version() external pure virtual returns (string memory);
+
+    /// @notice The CarbonIndex that records this contract's upgrades (zero when none).
+    function upgradeIndex() public view returns (address) {
+        return _upgradeableStorage().index;
+    }
+
+    /// @notice Points upgrade reports at another index. Regulator only.
+    /// @param newIndex The CarbonIndex to report to, or zero to stop reporting.
+    function setUpgradeIndex(address newIndex) external onlyRole(REGULATOR_ROLE) {
+        _setIndex(newIndex);
+    }
+
+    /// @notice Upgrades the proxy and reports the new implementation to the index.
+    /// @dev Authorised by `_authorizeUpgrade` (regulator only).
+    function upgradeToAndCall(address newImplementation, bytes memory data)
+        public
+        payable
+        virtual
+        override
+        onlyProxy
+    {
+        super.upgradeToAndCall(newImplementation, data);
+        _afterUpgrade();
+    }
+
+    /// @dev Tells the index; CarbonIndex overrides this to record its own upgrades.
+    function _afterUpgrade() internal virtual {
+        address index_ = _upgradeableStorage().index;
+        if (index_ != address(0)) ICarbonIndex(index_).noteUpgrade();
+    }
+
+    function _authorizeUpgrade(address) internal view override onlyRole(REGULATOR_ROLE) {}
+
+    function _setIndex(address newIndex) private {
+        UpgradeableStorage storage $ = _upgradeableStorage();
+        emit IndexChanged($.index, newIndex);
+        $.index = newIndex;
+    }
+
+    function _upgradeableStorage() private pure returns (UpgradeableStorage storage $) {
+        assembly {
+            $.slot := UPGRADEABLE_STORAGE
+        }
+    }
+}

@@ -1,0 +1,1 @@
+"""Off-chain tooling of the carbon MRV suite."""

@@ -1,0 +1,240 @@
+"""Deploying the suite and publishing the seed standards, idempotently.
+
+Used by `ape run deploy` and by the tests. Every step first looks at what the chain already has
+(manifest addresses with code, DataLayer entries, index names, revisions), so running it again
+sends no transaction unless a seed document changed, in which case it publishes a new revision.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .calculator import check_formulas
+from .documents import Kind, load, read_file, sha256_hex
+from .errors import DocumentError
+from .manifest import ContractRecord, Manifest
+from .paths import SEEDS
+from .store import DocumentStore
+
+SINGLETONS = ("CarbonIndex", "DataLayer")
+STANDARD_KINDS = {"factor": "FactorLibrary", "formula": "FormulaLibrary", "calculate": "CalcCode"}
+ABI_KINDS = (*SINGLETONS, *STANDARD_KINDS.values())
+# Bytes above this go to the off-chain store with only their digest on chain; below, into state
+# (SSTORE2), where they stay readable for as long as the chain exists.
+STATE_LIMIT = 48 * 1024
+_NAME_DATE = re.compile(r"_(\d{4})(\d{2})(\d{2})_[A-Za-z0-9]{4}$")
+_JS_VERSION = re.compile(r"@version\s+(\S+)")
+
+
+@dataclass(frozen=True)
+class SeedDocument:
+    """A standard to publish: its index name, contract kind, bytes and metadata."""
+
+    name: str
+    kind: str
+    data: bytes
+    industry_code: str
+    year: str
+    title: str
+    version: str
+
+    @property
+    def digest(self) -> str:
+        return sha256_hex(self.data)
+
+
+@dataclass
+class GasLog:
+    """Gas used by each transaction the deployer sent, in order."""
+
+    rows: list[tuple[str, int]] = field(default_factory=list)
+
+    def add(self, label: str, receipt: Any) -> None:
+        self.rows.append((label, int(receipt.gas_used)))
+
+    @property
+    def total(self) -> int:
+        return sum(gas for _, gas in self.rows)
+
+
+def seed_documents(seeds: Path = SEEDS) -> Iterator[SeedDocument]:
+    """The calculation code first (formulas are checked with it), then factors and formulas."""
+    codes = sorted((seeds / "calc").glob("*_calculate_*.js"))
+    for path in codes:
+        data = read_file(path)
+        match = _JS_VERSION.search(data.decode("utf-8"))
+        yield SeedDocument(
+            path.stem,
+            "calculate",
+            data,
+            "",
+            _year(path.stem),
+            path.stem,
+            match.group(1) if match else "1.0.0",
+        )
+    code = read_file(codes[-1]).decode("utf-8") if codes else None
+    for folder, kind, schema in (
+        ("factors", "factor", "factor-library"),
+        ("formulas", "formula", "formula-library"),
+    ):
+        for path in sorted((seeds / folder).glob("*.json")):
+            yield _json_seed(path, kind, schema, code)
+
+
+def _json_seed(path: Path, kind: str, schema: Kind, code: str | None) -> SeedDocument:
+    data = read_file(path)
+    document = load(data, schema, str(path))
+    meta = document["meta"]
+    if meta["index_name"] != path.stem:
+        raise DocumentError(
+            f"{path}: meta.index_name {meta['index_name']!r} must equal the file name"
+        )
+    if kind == "formula" and code is not None:
+        check_formulas(document, code)
+    return SeedDocument(
+        path.stem, kind, data, meta["industry_code"], meta["year"], meta["name"], meta["version"]
+    )
+
+
+def _year(name: str) -> str:
+    match = _NAME_DATE.search(name)
+    return match.group(1) if match else ""
+
+
+class SuiteDeployer:
+    """Deploys the singletons behind proxies, then publishes and registers the standards."""
+
+    def __init__(
+        self,
+        project: Any,
+        account: Any,
+        manifest: Manifest,
+        store: DocumentStore,
+        code_at: Callable[[str], bytes],
+    ) -> None:
+        self.project = project
+        self.account = account
+        self.manifest = manifest
+        self.store = store
+        self.code_at = code_at
+        self.gas = GasLog()
+
+    def deploy(self, seeds: Iterator[SeedDocument] | None = None) -> Manifest:
+        for kind in ABI_KINDS:
+            self._implementation(kind)
+            self.manifest.abis[kind] = self._abi(kind)
+        index = self._singleton(
+            "CarbonIndex",
+            lambda impl: impl.initialize.encode_input(self.account.address, self.account.address),
+        )
+        layer = self._singleton(
+            "DataLayer",
+            lambda impl: impl.initialize.encode_input(
+                self.account.address, self.account.address, index.address
+            ),
+        )
+        if not self._tracked(index, layer.address):
+            self.gas.add("index.track(DataLayer)", index.track(layer.address, sender=self.account))
+        for seed in seeds if seeds is not None else seed_documents():
+            self._publish(index, layer, seed)
+        return self.manifest
+
+    def _abi(self, kind: str) -> list[dict[str, Any]]:
+        contract_type = getattr(self.project, kind).contract_type
+        return contract_type.model_dump(mode="json", by_alias=True)["abi"]
+
+    def _receipt(self, instance: Any) -> Any:
+        return self.account.provider.get_receipt(instance.txn_hash)
+
+    def _deployed(self, address: str | None) -> bool:
+        return bool(address) and len(self.code_at(address)) > 0
+
+    def _implementation(self, kind: str) -> Any:
+        container = getattr(self.project, kind)
+        address = self.manifest.implementations.get(kind)
+        if self._deployed(address):
+            return container.at(address)
+        instance = self.account.deploy(container)
+        self.gas.add(f"deploy {kind} implementation", self._receipt(instance))
+        self.manifest.implementations[kind] = instance.address
+        return instance
+
+    def _proxy(self, kind: str, init: Callable[[Any], bytes]) -> Any:
+        impl = self._implementation(kind)
+        proxy = self.account.deploy(self.project.CarbonProxy, impl.address, init(impl))
+        self.gas.add(f"deploy {kind} proxy + initialize", self._receipt(proxy))
+        return getattr(self.project, kind).at(proxy.address), impl.address
+
+    def _singleton(self, kind: str, init: Callable[[Any], bytes]) -> Any:
+        record = self.manifest.contracts.get(kind)
+        if record is not None and self._deployed(record.address):
+            return getattr(self.project, kind).at(record.address)
+        instance, impl = self._proxy(kind, init)
+        self.manifest.contracts[kind] = ContractRecord(kind, instance.address, impl)
+        return instance
+
+    def _tracked(self, index: Any, address: str) -> bool:
+        return address in index.knownProxies()
+
+    def _publish(self, index: Any, layer: Any, seed: SeedDocument) -> None:
+        self._store_document(layer, seed)
+        kind = STANDARD_KINDS[seed.kind]
+        try:
+            address = index.resolve(seed.name)
+        except Exception:
+            address = None
+        if address is None:
+            library, impl = self._proxy(
+                kind,
+                lambda impl: impl.initialize.encode_input(
+                    self.account.address,
+                    self.account.address,
+                    index.address,
+                    (seed.industry_code, seed.year, seed.title),
+                    seed.version,
+                    layer.address,
+                    bytes.fromhex(seed.digest[2:]),
+                ),
+            )
+            self.gas.add(
+                f"index.register({seed.name})",
+                index.register(seed.name, library.address, sender=self.account),
+            )
+            address = library.address
+        else:
+            library = getattr(self.project, kind).at(address)
+            _, (_version, document, *_rest) = library.latest()
+            if "0x" + bytes(document).hex() != seed.digest:
+                self.gas.add(
+                    f"{seed.name}.publish({seed.version})",
+                    library.publish(
+                        seed.version,
+                        layer.address,
+                        bytes.fromhex(seed.digest[2:]),
+                        sender=self.account,
+                    ),
+                )
+        impl = self.manifest.implementations[kind]
+        self.manifest.contracts[seed.name] = ContractRecord(kind, address, impl)
+
+    def _store_document(self, layer: Any, seed: SeedDocument) -> None:
+        digest = bytes.fromhex(seed.digest[2:])
+        status = layer.statusOf(digest)
+        if status == 0:
+            if len(seed.data) <= STATE_LIMIT:
+                receipt = layer.storeInState(seed.data, [], sender=self.account)
+            else:
+                self.store.put(seed.data)
+                receipt = layer.storeDigest(digest, len(seed.data), [], sender=self.account)
+            self.gas.add(f"DataLayer.store({seed.name}, {len(seed.data)} bytes)", receipt)
+            status = 1
+        if status == 1:
+            self.gas.add(
+                f"DataLayer.complete({seed.name})", layer.complete(digest, sender=self.account)
+            )
+        elif status == 3:
+            raise DocumentError(
+                f"{seed.name}: its document {seed.digest} was cancelled in the DataLayer"
+            )

@@ -1,0 +1,125 @@
+"""The local anvil node the project runs: started in the background, state kept in a file.
+
+anvil comes from npm (`@foundry-rs/anvil`); `make setup` links its binary into
+`.toolchain/bin`. `--state` loads the file at start and writes it on exit, and
+`--state-interval` writes it every few seconds, so a restart or a crash loses at most that much.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from web3 import Web3
+
+from .errors import ChainError
+from .paths import CHAIN_DIR, TOOLCHAIN_BIN
+
+DEFAULT_PORT = 8545
+# ape's `ethereum:local` network signs for chain 1337, so the long-running node uses that id.
+CHAIN_ID = 1337
+
+
+@dataclass(frozen=True)
+class LocalNode:
+    """Where the node's files live and where it listens."""
+
+    directory: Path = CHAIN_DIR
+    port: int = DEFAULT_PORT
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def state_file(self) -> Path:
+        return self.directory / "anvil-state.json"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.directory / "anvil.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.directory / "anvil.log"
+
+    def is_up(self) -> bool:
+        try:
+            return Web3(Web3.HTTPProvider(self.url, request_kwargs={"timeout": 1})).is_connected()
+        except Exception:
+            return False
+
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        return pid
+
+    def start(self, timeout: float = 20.0) -> bool:
+        """Starts anvil unless a node already answers; returns whether it started one."""
+        if self.is_up():
+            return False
+        self.directory.mkdir(parents=True, exist_ok=True)
+        command = [
+            _anvil(),
+            "--port",
+            str(self.port),
+            "--chain-id",
+            str(CHAIN_ID),
+            "--state",
+            str(self.state_file),
+            "--state-interval",
+            "2",
+        ]
+        with self.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self.pid_file.write_text(str(process.pid))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise ChainError(
+                    f"anvil exited with code {process.returncode}; see {self.log_file}"
+                )
+            if self.is_up():
+                return True
+            time.sleep(0.2)
+        raise ChainError(
+            f"anvil did not answer on {self.url} within {timeout:.0f} s; see {self.log_file}"
+        )
+
+    def stop(self, timeout: float = 20.0) -> bool:
+        """Stops the node this project started (its state is written on exit)."""
+        pid = self.pid()
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+
+def _anvil() -> str:
+    for candidate in (TOOLCHAIN_BIN / "anvil", shutil.which("anvil")):
+        if candidate and Path(candidate).exists():
+            return str(candidate)
+    raise ChainError("anvil is not installed; run `make setup`")

@@ -1,0 +1,65 @@
+"""`ape run deploy`: deploy the suite, publish the seed standards, write the manifest.
+
+    ape run deploy --network ethereum:local:node              # the node `carbon node start` runs
+    ape run deploy --network <ecosystem:network:provider> --account <alias>   # any EVM network
+
+On a local network the first test account deploys unless --account names another. Running it
+again sends no transaction unless a seed document changed.
+"""
+
+from pathlib import Path
+
+import click
+from ape import accounts, chain, project
+from ape.cli import ConnectedProviderCommand, account_option
+
+from offchain.deploy import SuiteDeployer
+from offchain.errors import NotDeployedError
+from offchain.manifest import Manifest, default_manifest_path
+from offchain.paths import STORE_DIR
+from offchain.store import FolderStore
+
+
+@click.command(cls=ConnectedProviderCommand)
+@account_option(prompt=False)
+@click.option(
+    "--manifest",
+    "manifest_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write the deployment manifest (default deployments/<network>.json).",
+)
+def cli(network, provider, account, manifest_path):
+    """Deploy the carbon MRV suite and publish the seed standards."""
+    if account is None:
+        if not network.is_local:
+            raise click.UsageError("name the deployer with --account on a non-local network")
+        account = accounts.test_accounts[0]
+    target = manifest_path or default_manifest_path(network.name)
+    manifest = _manifest(target, network, provider)
+    deployer = SuiteDeployer(project, account, manifest, FolderStore(STORE_DIR), provider.get_code)
+    deployer.deploy()
+    manifest.save(target)
+    click.echo(
+        f"deployed to {manifest.network} (chain id {manifest.chain_id}) by {account.address}"
+    )
+    for name, record in manifest.contracts.items():
+        click.echo(f"  {name:30} {record.address}  {record.kind}")
+    click.echo(
+        f"{len(deployer.gas.rows)} transactions, {deployer.gas.total:,} gas; manifest {target}"
+    )
+
+
+def _manifest(path: Path, network, provider) -> Manifest:
+    """The manifest of an earlier run on this chain, or a new one."""
+    try:
+        manifest = Manifest.load(path)
+    except NotDeployedError:
+        manifest = None
+    if manifest is None or manifest.chain_id != chain.chain_id:
+        manifest = Manifest(
+            network=f"{network.ecosystem.name}:{network.name}",
+            chain_id=chain.chain_id,
+            rpc=getattr(provider, "uri", None),
+        )
+    return manifest

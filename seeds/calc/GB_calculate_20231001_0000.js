@@ -1,0 +1,999 @@
+/*
+ * GB_calculate_20231001_0000 — the calculation code published on chain.
+ *
+ * Applies a formula library to activity data with a factor library (formats: docs/data-formats.md).
+ * Plain ES2020, no imports, no eval/Function, no Date, no Math.random: the same input always gives
+ * the same output, so a verifier that reruns this code gets the enterprise's number exactly.
+ *
+ * Global functions (all take and return JSON strings):
+ *   calculate(inputJson)       {"factors", "formulas", "activity"} -> result
+ *   calculateBatch(inputJson)  {"factors", "formulas", "activities": [...]} -> [{"result"}|{"error"}]
+ *   checkFormulas(formulasJson) formula library -> ["01-00", "01-01", ...] (ids checked)
+ *
+ * Result: {"total": "288.324366", "items": {"E_fuel": "274.202236", ...}, "warnings": [...],
+ *          "self_measured": [{"record", "group", "symbol", "value", "evidence"[, "item"]}]}
+ *
+ * Arithmetic is IEEE-754 double, left to right as written (constant sub-expressions are folded,
+ * which performs the very same operations). Per-record values are summed in record order; the
+ * summary formula is evaluated on the unrounded item totals. Rounding happens once, at the end:
+ * each number is written in its shortest round-trip decimal form (Number#toString) and that
+ * decimal is rounded half away from zero to 6 places. Working on the decimal string avoids the
+ * binary artefacts of toFixed (e.g. 1.0000005.toFixed(6) === "1.000000").
+ *
+ * Errors are thrown as Error with a one-line message naming the record (0-based) and the key.
+ * Formula syntax errors are thrown with name "FormulaSyntaxError".
+ */
+(function (global) {
+  "use strict";
+
+  var DECIMALS = 6;
+  var WHITESPACE = " \t\n\r\u00a0\u3000";
+  var OPERATORS = {
+    "+": "+", "-": "-", "\u2212": "-",
+    "\u00d7": "*", "*": "*", "\u00b7": "*",
+    "\u00f7": "/", "/": "/"
+  };
+  var CLOSER = { "(": ")", "[": "]" };
+  var EXPECT_OPERAND = "expected a number, a symbol, sum(\u2026), '(' or '['";
+  var RESERVED_KEYS = { unit: true, evidence: true, items: true };
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var DECIMAL_TEXT = /^-?[0-9]+(\.[0-9]+)?$/;
+
+  // ------------------------------------------------------------------ errors
+
+  // Errors about the input carry `calc` so calculateBatch reports them per document and lets
+  // anything else (a bug, out of memory) abort the whole call.
+  function calcError(message) {
+    var e = new Error(message);
+    e.calc = true;
+    return e;
+  }
+
+  function syntaxError(message) {
+    var e = new Error(message);
+    e.name = "FormulaSyntaxError";
+    return e;
+  }
+
+  function isObject(v) {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+  }
+
+  function typeName(v) {
+    if (v === null) return "null";
+    if (Array.isArray(v)) return "list";
+    return typeof v;
+  }
+
+  function quote(s) {
+    return "'" + s + "'";
+  }
+
+  // ------------------------------------------------------------------ formula lexer
+
+  var T_NUM = 1, T_SYM = 2, T_OP = 3, T_OPEN = 4, T_CLOSE = 5, T_SUM = 6, T_END = 7, T_BAD = 8;
+
+  function isDigit(c) { return c >= 48 && c <= 57; }
+  function isSymbolStart(c) { return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; }
+  function isSymbolPart(c) { return isSymbolStart(c) || isDigit(c); }
+
+  // Tokens are pulled one at a time so that the first error from the left is the one reported.
+  function Lexer(src, where) {
+    this.src = src;
+    this.where = where;
+    this.i = 0;
+  }
+
+  Lexer.prototype.skipSpace = function () {
+    var src = this.src;
+    while (this.i < src.length && WHITESPACE.indexOf(src.charAt(this.i)) >= 0) this.i++;
+  };
+
+  Lexer.prototype.next = function () {
+    this.skipSpace();
+    var src = this.src, i = this.i, n = src.length;
+    var pos = i + 1;
+    if (i >= n) return { t: T_END, text: "", pos: pos };
+    var ch = src.charAt(i), c = src.charCodeAt(i);
+    if (isDigit(c)) {
+      var j = i;
+      while (j < n && isDigit(src.charCodeAt(j))) j++;
+      if (j < n && src.charAt(j) === ".") {
+        j++;
+        if (!(j < n && isDigit(src.charCodeAt(j)))) {
+          throw syntaxError(this.where + "expected a digit after '.' at position " + (j + 1));
+        }
+        while (j < n && isDigit(src.charCodeAt(j))) j++;
+      }
+      this.i = j;
+      var text = src.slice(i, j);
+      return { t: T_NUM, text: text, v: Number(text), pos: pos };
+    }
+    if (isSymbolStart(c)) {
+      var k = i;
+      while (k < n && isSymbolPart(src.charCodeAt(k))) k++;
+      this.i = k;
+      return { t: T_SYM, text: src.slice(i, k), pos: pos };
+    }
+    this.i = i + 1;
+    if (OPERATORS[ch] !== undefined) return { t: T_OP, text: ch, op: OPERATORS[ch], pos: pos };
+    if (ch === "(" || ch === "[") return { t: T_OPEN, text: ch, pos: pos };
+    if (ch === ")" || ch === "]") return { t: T_CLOSE, text: ch, pos: pos };
+    if (ch === "\u2211") return { t: T_SUM, text: ch, pos: pos };
+    var cp = src.codePointAt(i);
+    var whole = String.fromCodePoint(cp);
+    this.i = i + whole.length;
+    return { t: T_BAD, text: whole, pos: pos };
+  };
+
+  // The next non-space character, without consuming anything (to tell `f(` from `f`).
+  Lexer.prototype.peekChar = function () {
+    var src = this.src, i = this.i;
+    while (i < src.length && WHITESPACE.indexOf(src.charAt(i)) >= 0) i++;
+    return i < src.length ? src.charAt(i) : "";
+  };
+
+  // ------------------------------------------------------------------ formula parser
+
+  // AST: {k:"num", v} {k:"sym", name} {k:"neg", a} {k:"bin", op, a, b} {k:"sum", a}
+  function Parser(src, where, allowSum) {
+    this.lex = new Lexer(src, where);
+    this.where = where;
+    this.allowSum = allowSum;
+    this.opens = [];
+    this.inSum = false;
+    this.symbols = [];
+    this.tok = this.lex.next();
+  }
+
+  Parser.prototype.advance = function () {
+    this.tok = this.lex.next();
+  };
+
+  Parser.prototype.fail = function (what, expected) {
+    throw syntaxError(this.where + what + " at position " + this.tok.pos + "; " + expected);
+  };
+
+  Parser.prototype.unexpected = function (expected) {
+    var tok = this.tok;
+    if (tok.t === T_END) this.fail("unexpected end of formula", expected);
+    if (tok.t === T_BAD && tok.text === "=") {
+      this.fail("unexpected '='", expected + " (a formula is the right-hand side only)");
+    }
+    this.fail("unexpected " + quote(tok.text), expected);
+  };
+
+  // What may follow a complete operand here: an operator, or the bracket that is open, or the end.
+  Parser.prototype.expectAfterOperand = function () {
+    if (this.opens.length === 0) return "expected operator or end";
+    var open = this.opens[this.opens.length - 1];
+    return "expected operator or " + quote(CLOSER[open.ch]) + " to close " + quote(open.ch) +
+      " at position " + open.pos;
+  };
+
+  Parser.prototype.parseFormula = function () {
+    var node = this.parseExpr();
+    if (this.tok.t !== T_END) {
+      if (this.tok.t === T_CLOSE) this.fail("unbalanced " + quote(this.tok.text), this.expectAfterOperand());
+      this.unexpected(this.expectAfterOperand());
+    }
+    return node;
+  };
+
+  Parser.prototype.parseExpr = function () {
+    var left = this.parseTerm();
+    while (this.tok.t === T_OP && (this.tok.op === "+" || this.tok.op === "-")) {
+      var op = this.tok.op;
+      this.advance();
+      left = { k: "bin", op: op, a: left, b: this.parseTerm() };
+    }
+    return left;
+  };
+
+  Parser.prototype.parseTerm = function () {
+    var left = this.parseUnary();
+    while (this.tok.t === T_OP && (this.tok.op === "*" || this.tok.op === "/")) {
+      var op = this.tok.op;
+      this.advance();
+      left = { k: "bin", op: op, a: left, b: this.parseUnary() };
+    }
+    return left;
+  };
+
+  Parser.prototype.parseUnary = function () {
+    if (this.tok.t === T_OP && this.tok.op === "-") {
+      this.advance();
+      return { k: "neg", a: this.parseUnary() };
+    }
+    return this.parsePrimary();
+  };
+
+  Parser.prototype.parsePrimary = function () {
+    var tok = this.tok;
+    if (tok.t === T_NUM) {
+      this.advance();
+      return { k: "num", v: tok.v };
+    }
+    if (tok.t === T_SUM || (tok.t === T_SYM && tok.text === "sum")) return this.parseSum();
+    if (tok.t === T_SYM) {
+      if (this.lex.peekChar() === "(") {
+        this.fail("unknown function " + quote(tok.text), "expected sum(\u2026) or \u2211(\u2026)");
+      }
+      this.advance();
+      if (this.symbols.indexOf(tok.text) < 0) this.symbols.push(tok.text);
+      return { k: "sym", name: tok.text };
+    }
+    if (tok.t === T_OPEN) {
+      this.advance();
+      return this.parseBracketed(tok);
+    }
+    if (tok.t === T_CLOSE && this.opens.length === 0) this.fail("unbalanced " + quote(tok.text), EXPECT_OPERAND);
+    this.unexpected(EXPECT_OPERAND);
+  };
+
+  Parser.prototype.parseBracketed = function (openTok) {
+    this.opens.push({ ch: openTok.text, pos: openTok.pos });
+    var node = this.parseExpr();
+    var open = this.opens[this.opens.length - 1];
+    if (this.tok.t === T_CLOSE) {
+      if (this.tok.text !== CLOSER[open.ch]) this.fail("mismatched " + quote(this.tok.text), this.expectAfterOperand());
+      this.opens.pop();
+      this.advance();
+      return node;
+    }
+    this.unexpected(this.expectAfterOperand());
+  };
+
+  Parser.prototype.parseSum = function () {
+    var name = this.tok.text;
+    if (!this.allowSum) {
+      this.fail("unexpected " + quote(name), "an emission_summary combines item totals and has no sub-records to sum");
+    }
+    if (this.inSum) this.fail("nested " + name + "(\u2026)", "sum(\u2026) cannot contain another sum(\u2026)");
+    this.advance();
+    if (!(this.tok.t === T_OPEN && this.tok.text === "(")) {
+      this.unexpected("expected '(' after " + quote(name));
+    }
+    var openTok = this.tok;
+    this.advance();
+    this.inSum = true;
+    var inner = this.parseBracketed(openTok);
+    this.inSum = false;
+    return { k: "sum", a: inner };
+  };
+
+  function parseFormula(src, where, allowSum) {
+    if (typeof src !== "string") throw syntaxError(where + "'formula' must be a string, got " + typeName(src));
+    var p = new Parser(src, where, allowSum);
+    var ast = p.parseFormula();
+    return { ast: ast, symbols: p.symbols };
+  }
+
+  // ------------------------------------------------------------------ formula library
+
+  function formulaWhere(f, key) {
+    return "formula " + f.formulaid + " (" + key + "): ";
+  }
+
+  function indexName(lib, fallback) {
+    return isObject(lib) && isObject(lib.meta) && typeof lib.meta.index_name === "string"
+      ? lib.meta.index_name : fallback;
+  }
+
+  // Parses every formula and checks the summary; needs no factor library.
+  function parseFormulaLibrary(lib) {
+    var name = indexName(lib, "the formula library");
+    if (!isObject(lib) || !isObject(lib.formulas)) throw calcError(name + ": 'formulas' must be an object");
+    var items = [], summary = null, itemIndex = Object.create(null);
+    var keys = Object.keys(lib.formulas);
+    for (var i = 0; i < keys.length; i++) {
+      var key = keys[i], f = lib.formulas[key];
+      if (!isObject(f) || typeof f.formulaid !== "string") {
+        throw calcError(name + ": formula " + quote(key) + " must be an object with a 'formulaid' string");
+      }
+      var where = formulaWhere(f, key);
+      if (f.type !== "emission_item" && f.type !== "emission_summary") {
+        throw calcError(where + "unknown type " + quote(String(f.type)) + "; expected emission_item or emission_summary");
+      }
+      var parsed = parseFormula(f.formula, where, f.type === "emission_item");
+      var entry = { key: key, id: f.formulaid, where: where, ast: parsed.ast, symbols: parsed.symbols, factor: f.factor };
+      if (f.type === "emission_item") {
+        if (typeof f.factor !== "string") throw calcError(where + "'factor' must name a factorid");
+        entry.index = items.length;
+        itemIndex[key] = entry.index;
+        items.push(entry);
+      } else {
+        if (summary !== null) {
+          throw calcError(where + "a second emission_summary; " + name + " already has " + summary.key);
+        }
+        summary = entry;
+      }
+    }
+    if (summary === null) throw calcError(name + ": no emission_summary formula");
+    for (var s = 0; s < summary.symbols.length; s++) {
+      if (itemIndex[summary.symbols[s]] === undefined) {
+        throw calcError(summary.where + "symbol " + quote(summary.symbols[s]) + " names no emission_item of " + name);
+      }
+    }
+    return { name: name, items: items, summary: summary, itemIndex: itemIndex };
+  }
+
+  function hasSum(node) {
+    if (node.k === "sum") return true;
+    if (node.k === "neg") return hasSum(node.a);
+    if (node.k === "bin") return hasSum(node.a) || hasSum(node.b);
+    return false;
+  }
+
+  // ------------------------------------------------------------------ factor library
+
+  function normUnit(u) {
+    var out = "";
+    for (var i = 0; i < u.length; i++) {
+      var ch = u.charAt(i);
+      if (WHITESPACE.indexOf(ch) >= 0) continue;
+      out += ch === "\u00b3" ? "3" : ch === "\u00b2" ? "2" : ch;
+    }
+    return out;
+  }
+
+  var PARAM_COUNT = Object.assign(Object.create(null), { co: 0, od: 1, sd: 2 });
+
+  function prepareFactors(lib) {
+    var name = indexName(lib, "the factor library");
+    if (!isObject(lib) || !isObject(lib.groups)) throw calcError(name + ": 'groups' must be an object");
+    var groups = Object.create(null), names = Object.keys(lib.groups);
+    for (var i = 0; i < names.length; i++) groups[names[i]] = prepareGroup(names[i], lib.groups[names[i]], name);
+    return { name: name, groups: groups, names: names };
+  }
+
+  function prepareGroup(gname, g, libName) {
+    var where = libName + ": group " + quote(gname) + ": ";
+    if (!isObject(g)) throw calcError(where + "must be an object");
+    var nparams = PARAM_COUNT[g.type];
+    if (nparams === undefined) throw calcError(where + "unknown type " + quote(String(g.type)) + "; expected co, od or sd");
+    if (!Array.isArray(g.parameter_name) || g.parameter_name.length !== nparams) {
+      throw calcError(where + "type " + g.type + " needs " + nparams + " parameter_name entries");
+    }
+    if (!isObject(g.activity) || typeof g.activity.symbol !== "string" || typeof g.activity.unit !== "string") {
+      throw calcError(where + "'activity' needs a symbol and a unit");
+    }
+    if (!Array.isArray(g.data) || g.data.length === 0) throw calcError(where + "'data' has no rows");
+    if (nparams === 0 && g.data.length !== 1) throw calcError(where + "a co group has exactly one row");
+    var group = {
+      name: gname, type: g.type, kind: nparams, factorid: g.factorid, params: g.parameter_name.slice(),
+      actSymbol: g.activity.symbol, rows: Object.create(null), only: null,
+      items: [], used: Object.create(null), usesSum: false, itemNames: ""
+    };
+    for (var r = 0; r < g.data.length; r++) {
+      var row = prepareRow(g.data[r], nparams, g.activity.unit, where + "row " + r + ": ", gname);
+      if (group.rows[row.key] !== undefined) throw calcError(where + "duplicate row " + quote(row.label));
+      group.rows[row.key] = row;
+      group.only = row;
+    }
+    return group;
+  }
+
+  function prepareRow(cells, nparams, activityUnit, where, groupName) {
+    if (!Array.isArray(cells) || cells.length < nparams) throw calcError(where + "must be a list of cells");
+    var values = [], unit = activityUnit;
+    for (var p = 0; p < nparams; p++) {
+      var pc = cells[p];
+      if (!isObject(pc) || typeof pc.value !== "string") throw calcError(where + "parameter cell " + p + " needs a string value");
+      values.push(pc.value);
+      if (typeof pc.unit === "string" && pc.unit !== "" && unit === activityUnit) unit = pc.unit;
+    }
+    var row = {
+      key: values.join("\u0000"), label: values.join("/"), unit: unit, unitNorm: normUnit(unit),
+      unitSeen: unit,
+      cells: Object.create(null), cellList: []
+    };
+    for (var c = nparams; c < cells.length; c++) {
+      var cell = prepareCell(cells[c], where + "cell " + c + ": ", groupName);
+      if (row.cells[cell.symbol] !== undefined) throw calcError(where + "symbol " + quote(cell.symbol) + " twice");
+      row.cells[cell.symbol] = cell;
+      row.cellList.push(cell);
+    }
+    return row;
+  }
+
+  function prepareCell(cell, where, groupName) {
+    if (!isObject(cell) || typeof cell.symbol !== "string" || cell.symbol === "") {
+      throw calcError(where + "a factor cell needs a symbol");
+    }
+    if (cell.value !== null && (typeof cell.value !== "number" || !isFinite(cell.value))) {
+      throw calcError(where + quote(cell.symbol) + " value must be a number or null");
+    }
+    var pct = typeof cell.unit === "string" && normUnit(cell.unit) === "%";
+    var range = isObject(cell.range) ? cell.range : null;
+    return {
+      symbol: cell.symbol,
+      value: cell.value === null ? null : pct ? cell.value / 100 : cell.value,
+      pct: pct,
+      min: range !== null && typeof range.min === "number" ? range.min : null,
+      max: range !== null && typeof range.max === "number" ? range.max : null,
+      // The constant middle of this cell's self_measured entry, serialised once.
+      json: ',"group":' + JSON.stringify(groupName) + ',"symbol":' + JSON.stringify(cell.symbol) + ',"value":',
+      lastValue: NaN,
+      lastText: ""
+    };
+  }
+
+  // ------------------------------------------------------------------ evaluation state
+
+  // The record being evaluated. Closures read these instead of receiving an environment object,
+  // so evaluating a record allocates nothing.
+  var S_rec = null, S_row = null, S_sub = null, S_subIndex = -1, S_group = null, S_index = -1;
+  var S_item = null, S_totals = null, S_factorName = "", S_keyCount = 0;
+
+  function recordLabel() {
+    var g = S_group;
+    if (S_row === null || g.type === "co") return "record " + S_index + " (" + g.name + ")";
+    return "record " + S_index + " (" + g.name + "=" + S_row.label + ")";
+  }
+
+  function itemLabel() {
+    return "formula " + S_item.id + " (" + S_item.key + ")";
+  }
+
+  function notNumber(name, v) {
+    var inSub = S_sub !== null && hasOwn.call(S_sub, name);
+    return calcError(recordLabel() + ": " + (inSub ? "items[" + S_subIndex + "]." : "") + quote(name) +
+      " must be a number, got " + typeName(v));
+  }
+
+  // ------------------------------------------------------------------ compile to closures
+
+  function compileItem(node) {
+    switch (node.k) {
+      case "num": return constant(node.v);
+      case "sym": return itemSymbol(node.name);
+      case "neg": return negate(compileItem(node.a));
+      case "sum": return sumOver(compileItem(node.a));
+      default:
+        if (node.b.k === "num") return binaryConstant(node.op, compileItem(node.a), node.b.v);
+        return binary(node.op, compileItem(node.a), compileItem(node.b));
+    }
+  }
+
+  function compileSummary(node, itemIndex) {
+    switch (node.k) {
+      case "num": return constant(node.v);
+      case "sym": return summarySymbol(itemIndex[node.name]);
+      case "neg": return negate(compileSummary(node.a, itemIndex));
+      default: return binary(node.op, compileSummary(node.a, itemIndex), compileSummary(node.b, itemIndex));
+    }
+  }
+
+  // Folding performs the same IEEE operation once instead of per record: results are unchanged.
+  function fold(node) {
+    if (node.k === "neg") {
+      var a = fold(node.a);
+      return a.k === "num" ? { k: "num", v: -a.v } : { k: "neg", a: a };
+    }
+    if (node.k === "bin") {
+      var l = fold(node.a), r = fold(node.b);
+      if (l.k === "num" && r.k === "num") return { k: "num", v: applyOp(node.op, l.v, r.v) };
+      return { k: "bin", op: node.op, a: l, b: r };
+    }
+    if (node.k === "sum") return { k: "sum", a: fold(node.a) };
+    return node;
+  }
+
+  function applyOp(op, a, b) {
+    if (op === "+") return a + b;
+    if (op === "-") return a - b;
+    if (op === "*") return a * b;
+    return a / b;
+  }
+
+  function constant(v) {
+    return function () { return v; };
+  }
+
+  function negate(a) {
+    return function () { return -a(); };
+  }
+
+  function binary(op, a, b) {
+    if (op === "+") return function () { return a() + b(); };
+    if (op === "-") return function () { return a() - b(); };
+    if (op === "*") return function () { return a() * b(); };
+    return function () { return a() / b(); };
+  }
+
+  // `x × 44 / 12`: a constant right operand saves one closure call per node and record.
+  function binaryConstant(op, a, k) {
+    if (op === "+") return function () { return a() + k; };
+    if (op === "-") return function () { return a() - k; };
+    if (op === "*") return function () { return a() * k; };
+    return function () { return a() / k; };
+  }
+
+  function summarySymbol(index) {
+    return function () { return S_totals[index]; };
+  }
+
+  // Resolution order: sub-record (inside sum), record, factor row. A record value of a percent
+  // cell is a percentage like the library's, so it is applied as a fraction too.
+  function itemSymbol(name) {
+    return function () {
+      var v, c;
+      if (S_sub !== null) {
+        v = S_sub[name];
+        if (typeof v === "number") {
+          c = S_row.cells[name];
+          return c !== undefined && c.pct ? v / 100 : v;
+        }
+        if (v !== undefined && hasOwn.call(S_sub, name)) throw notNumber(name, v);
+      }
+      v = S_rec[name];
+      if (typeof v === "number") {
+        c = S_row.cells[name];
+        return c !== undefined && c.pct ? v / 100 : v;
+      }
+      if (v !== undefined && hasOwn.call(S_rec, name)) throw notNumber(name, v);
+      c = S_row.cells[name];
+      if (c !== undefined) {
+        if (c.value === null) {
+          throw calcError(recordLabel() + ": no default value for " + name + " in " + S_factorName +
+            "; provide a measured value");
+        }
+        return c.value;
+      }
+      throw calcError(recordLabel() + ": symbol " + quote(name) + " in " + itemLabel() +
+        " resolves nowhere (not in " + (S_sub !== null ? "items[" + S_subIndex + "], " : "") +
+        "the record or the factor row)");
+    };
+  }
+
+  function sumOver(a) {
+    return function () {
+      var list = S_rec.items;
+      if (!Array.isArray(list)) {
+        throw calcError(recordLabel() + ": " + itemLabel() + " uses sum(\u2026) but the record has no 'items' list");
+      }
+      var s = 0;
+      for (var j = 0; j < list.length; j++) {
+        S_sub = list[j];
+        S_subIndex = j;
+        s += a();
+      }
+      S_sub = null;
+      return s;
+    };
+  }
+
+  // ------------------------------------------------------------------ the calculator
+
+  function symbolsOf(node, out) {
+    if (node.k === "sym") out[node.name] = true;
+    else if (node.k === "neg" || node.k === "sum") symbolsOf(node.a, out);
+    else if (node.k === "bin") { symbolsOf(node.a, out); symbolsOf(node.b, out); }
+  }
+
+  function prepare(factorLib, formulaLib) {
+    var factors = prepareFactors(factorLib);
+    var formulas = parseFormulaLibrary(formulaLib);
+    var items = formulas.items;
+    for (var i = 0; i < items.length; i++) {
+      var it = items[i];
+      var folded = fold(it.ast);
+      var compiled = { key: it.key, id: it.id, index: it.index, fn: compileItem(folded) };
+      var linked = 0;
+      for (var g = 0; g < factors.names.length; g++) {
+        var group = factors.groups[factors.names[g]];
+        if (group.factorid !== it.factor) continue;
+        linked++;
+        group.items.push(compiled);
+        group.itemNames += (group.itemNames === "" ? "" : ", ") + it.key;
+        symbolsOf(it.ast, group.used);
+        if (hasSum(it.ast)) group.usesSum = true;
+      }
+      if (linked === 0) {
+        throw calcError(it.where + "factor " + quote(it.factor) + " names no group of " + factors.name);
+      }
+    }
+    return {
+      factors: factors, formulas: formulas, itemCount: items.length,
+      summary: compileSummary(fold(formulas.summary.ast), formulas.itemIndex)
+    };
+  }
+
+  function findGroup(rec, groups, i, factors) {
+    var found = null, foundKey = "", count = 0;
+    for (var k in rec) {
+      count++;
+      var g = groups[k];
+      if (g !== undefined) {
+        if (found !== null) {
+          throw calcError("record " + i + ": keys " + quote(foundKey) + " and " + quote(k) +
+            " both name factor groups; a record names exactly one");
+        }
+        found = g;
+        foundKey = k;
+      }
+    }
+    if (found === null) throw noGroupError(rec, i, factors);
+    S_keyCount = count;
+    return found;
+  }
+
+  function noGroupError(rec, i, factors) {
+    if (!isObject(rec)) return calcError("record " + i + ": must be an object, got " + typeName(rec));
+    var best = null, bestDist = 3;
+    var keys = Object.keys(rec);
+    for (var k = 0; k < keys.length; k++) {
+      var key = keys[k], v = rec[key];
+      if (RESERVED_KEYS[key] === true || typeof v === "number") continue;
+      for (var g = 0; g < factors.names.length; g++) {
+        var name = factors.names[g], d = editDistance(key, name);
+        if (d < bestDist && d * 2 < name.length) {
+          best = { key: key, name: name };
+          bestDist = d;
+        }
+      }
+    }
+    if (best !== null) {
+      return calcError("record " + i + ": key " + quote(best.key) + " names no factor group of " +
+        factors.name + " \u2014 did you mean " + quote(best.name) + "?");
+    }
+    return calcError("record " + i + ": none of its keys (" + keys.join(", ") + ") names a factor group of " +
+      factors.name + " (" + factors.names.join(", ") + ")");
+  }
+
+  // Optimal string alignment distance: a swap of neighbours (fule/fuel) counts as one edit.
+  function editDistance(a, b) {
+    var d = [], i, j;
+    for (i = 0; i <= a.length; i++) { d.push([i]); }
+    for (j = 1; j <= b.length; j++) d[0][j] = j;
+    for (i = 1; i <= a.length; i++) {
+      for (j = 1; j <= b.length; j++) {
+        var cost = a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1;
+        var v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) === b.charAt(j - 2) && a.charAt(i - 2) === b.charAt(j - 1)) {
+          v = Math.min(v, d[i - 2][j - 2] + 1);
+        }
+        d[i][j] = v;
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  function findRow(g, sel, factorName) {
+    var row;
+    if (g.kind === 1) {
+      row = g.rows[sel];
+      if (row !== undefined && typeof sel === "string") return row;
+    }
+    if (g.type === "co") {
+      if (typeof sel !== "string") throw calcError(recordLabel() + ": the value of " + quote(g.name) + " must be a label string, got " + typeName(sel));
+      return g.only;
+    }
+    if (g.type === "od") {
+      if (typeof sel !== "string") throw calcError(recordLabel() + ": the value of " + quote(g.name) + " must be a string naming the row, got " + typeName(sel));
+      row = g.rows[sel];
+      if (row === undefined) {
+        throw calcError(recordLabel() + ": unknown " + g.name + " " + quote(sel) + " \u2014 not in group " +
+          quote(g.name) + " of " + factorName);
+      }
+      return row;
+    }
+    return findTwoParameterRow(g, sel, factorName);
+  }
+
+  function findTwoParameterRow(g, sel, factorName) {
+    if (!isObject(sel)) {
+      throw calcError(recordLabel() + ": the value of " + quote(g.name) + " must be an object with " +
+        g.params.join(", ") + ", got " + typeName(sel));
+    }
+    var p0 = hasOwn.call(sel, g.params[0]) ? sel[g.params[0]] : undefined;
+    var p1 = hasOwn.call(sel, g.params[1]) ? sel[g.params[1]] : undefined;
+    for (var k in sel) {
+      if (k !== g.params[0] && k !== g.params[1]) {
+        throw calcError(recordLabel() + ": unexpected parameter " + quote(k) + "; expected " + g.params.join(", "));
+      }
+    }
+    if (typeof p0 !== "string") throw calcError(recordLabel() + ": parameter " + quote(g.params[0]) + " must be a string, got " + typeName(p0));
+    if (typeof p1 !== "string") throw calcError(recordLabel() + ": parameter " + quote(g.params[1]) + " must be a string, got " + typeName(p1));
+    var row = g.rows[p0 + "\u0000" + p1];
+    if (row === undefined) {
+      throw calcError(recordLabel() + ": unknown " + g.name + " " + g.params[0] + "=" + quote(p0) + ", " +
+        g.params[1] + "=" + quote(p1) + " \u2014 not in group " + quote(g.name) + " of " + factorName);
+    }
+    return row;
+  }
+
+  function rangeText(c) {
+    return "[" + (c.min === null ? "-\u221e" : c.min) + ", " + (c.max === null ? "\u221e" : c.max) + "]";
+  }
+
+  // Self-measured factors of one record or sub-record; returns how many it has. Entries are
+  // written as JSON text pieces, joined once at the end: JSON.stringify of many small objects is
+  // the slowest part of a big batch in QuickJS. Value texts equal String(v), the JSON of a number.
+  function collectMeasured(src, row, subIndex, out, evidence) {
+    var cl = row.cellList, count = 0, head = "", tail = "", parts = out.measured;
+    for (var j = 0; j < cl.length; j++) {
+      var c = cl[j], v = src[c.symbol];
+      if (v === undefined || (typeof v !== "number" && !hasOwn.call(src, c.symbol))) continue;
+      if (typeof v !== "number" || v - v !== 0) throw notMeasurable(c, v, subIndex);
+      if (count++ === 0) {
+        head = '{"record":' + S_index;
+        tail = (subIndex >= 0 ? ',"item":' + subIndex : "") + ',"evidence":' + evidenceJson(evidence) + "}";
+      }
+      if (parts.length !== 0) parts.push(",");
+      parts.push(head, c.json, v === c.lastValue ? c.lastText : measuredText(c, v), tail);
+      if ((c.min !== null && v < c.min) || (c.max !== null && v > c.max)) {
+        out.warnings.push(recordLabel() + ": self-measured " + c.symbol + (subIndex < 0 ? "" : " in items[" + subIndex + "]") +
+          " = " + v + " is outside the range " + rangeText(c) + " of " + S_factorName);
+      }
+    }
+    return count;
+  }
+
+  function notMeasurable(c, v, subIndex) {
+    return calcError(recordLabel() + ": self-measured " + quote(c.symbol) + (subIndex < 0 ? "" : " in items[" + subIndex + "]") +
+      " must be a number, got " + typeName(v));
+  }
+
+  // Measured values often repeat from one record to the next (one lab result, many deliveries).
+  function measuredText(c, v) {
+    c.lastValue = v;
+    c.lastText = numberText(v);
+    return c.lastText;
+  }
+
+  var lastEvidence = null, lastEvidenceJson = "null";
+
+  // Consecutive records usually cite the same evidence file.
+  function evidenceJson(evidence) {
+    if (evidence !== lastEvidence) {
+      lastEvidence = evidence;
+      lastEvidenceJson = evidence === null ? "null" : JSON.stringify(evidence);
+    }
+    return lastEvidenceJson;
+  }
+
+  var ZEROS = ["", "0", "00", "000", "0000", "00000", "000000"];
+
+  // String(v) for a finite v, fast for the common measured value with at most six decimals:
+  // QuickJS finds the shortest decimal of a double by a binary search over printf precisions,
+  // which costs microseconds. Below 1e9 two decimals with at most six places are 1e-6 apart while
+  // the doubles around v are closer than that, so an integer m with m / 1e6 === |v| gives the
+  // one shortest decimal of v, and integers print fast.
+  function numberText(v) {
+    var a = v < 0 ? -v : v;
+    if (a >= 1e-6 && a < 1e9) {
+      var m = Math.round(a * 1e6);
+      if (m / 1e6 === a) {
+        var whole = Math.floor(a), frac = m - whole * 1e6, places = 6;
+        var sign = v < 0 ? "-" : "";
+        if (frac === 0) return sign + whole;
+        while (frac % 10 === 0) { frac = frac / 10; places--; }
+        var digits = "" + frac;
+        return sign + whole + "." + ZEROS[places - digits.length] + digits;
+      }
+    }
+    return String(v);
+  }
+
+  function warnUnusedKeys(src, g, row, where, out) {
+    for (var k in src) {
+      if (k === g.name || RESERVED_KEYS[k] === true || k === g.actSymbol) continue;
+      if (row.cells[k] !== undefined || g.used[k] === true) continue;
+      if (typeof src[k] === "number") {
+        out.warnings.push(recordLabel() + ": " + where + "key " + quote(k) + " is neither a factor of this row nor used by " +
+          g.itemNames + "; ignored");
+      }
+    }
+  }
+
+  function checkSubRecords(rec, g, row, out, evidence) {
+    var list = rec.items;
+    if (list === undefined) return;
+    if (!g.usesSum) {
+      out.warnings.push(recordLabel() + ": 'items' is not used by " + g.itemNames + "; ignored");
+      return;
+    }
+    if (!Array.isArray(list)) throw calcError(recordLabel() + ": 'items' must be a list, got " + typeName(list));
+    for (var j = 0; j < list.length; j++) {
+      var sub = list[j];
+      if (!isObject(sub)) throw calcError(recordLabel() + ": items[" + j + "] must be an object, got " + typeName(sub));
+      collectMeasured(sub, row, j, out, evidence);
+      warnUnusedKeys(sub, g, row, "items[" + j + "] ", out);
+    }
+  }
+
+  function evaluateRecord(rec, i, prep, totals, out) {
+    S_index = i;
+    S_row = null;
+    S_sub = null;
+    var g = findGroup(rec, prep.factors.groups, i, prep.factors);
+    S_group = g;
+    var av = rec[g.actSymbol];
+    if (typeof av !== "number") throw badActivity(rec, g, av);
+    var row = findRow(g, rec[g.name], prep.factors.name);
+    S_row = row;
+    var unit = rec.unit;
+    if (unit !== row.unit && unit !== row.unitSeen) checkUnit(unit, row);
+    var its = g.items;
+    if (its.length === 0) {
+      throw calcError(recordLabel() + ": no emission_item of " + prep.formulas.name + " applies to factor group " +
+        quote(g.name) + " (factorid " + g.factorid + ")");
+    }
+    var evidence = rec.evidence, items = rec.items;
+    // Keys beyond these can only be self-measured factors, formula inputs or strays; most
+    // records have none, and then there is nothing more to look at.
+    var plain = 2 + (unit !== undefined ? 1 : 0) + (evidence !== undefined ? 1 : 0) + (items !== undefined ? 1 : 0);
+    if (S_keyCount > plain || items !== undefined) inspectKeys(rec, g, row, out, plain);
+    S_rec = rec;
+    for (var j = 0; j < its.length; j++) {
+      var it = its[j];
+      S_item = it;
+      var v = it.fn();
+      if (!isFinite(v)) throw calcError(recordLabel() + ": " + itemLabel() + " gives a non-finite result (" + v + ")");
+      totals[it.index] += v;
+    }
+  }
+
+  function badActivity(rec, g, av) {
+    if (av === undefined || !hasOwn.call(rec, g.actSymbol)) {
+      return calcError(recordLabel() + ": missing activity value " + quote(g.actSymbol));
+    }
+    return calcError(recordLabel() + ": activity value " + quote(g.actSymbol) + " must be a number, got " + typeName(av));
+  }
+
+  function checkUnit(unit, row) {
+    if (typeof unit !== "string") {
+      throw calcError(recordLabel() + ": missing 'unit'; the factor's activity unit is " + quote(row.unit));
+    }
+    if (normUnit(unit) !== row.unitNorm) {
+      throw calcError(recordLabel() + ": unit " + quote(unit) + " does not match the factor's activity unit " + quote(row.unit));
+    }
+    row.unitSeen = unit; // the next record most likely writes the unit the same way
+  }
+
+  function inspectKeys(rec, g, row, out, plain) {
+    var evidence = typeof rec.evidence === "string" ? rec.evidence : null;
+    var measured = collectMeasured(rec, row, -1, out, evidence);
+    if (measured > 0 && evidence === null) {
+      out.warnings.push(recordLabel() + ": self-measured factors without 'evidence'");
+    }
+    checkSubRecords(rec, g, row, out, evidence);
+    if (S_keyCount > plain + measured) warnUnusedKeys(rec, g, row, "", out);
+  }
+
+  function checkStandards(doc, prep) {
+    var st = doc.standards;
+    if (!isObject(st)) return;
+    if (typeof st.factors === "string" && st.factors !== prep.factors.name) {
+      throw calcError("activity: standards.factors names " + quote(st.factors) + " but the factor library is " + quote(prep.factors.name));
+    }
+    if (typeof st.formulas === "string" && st.formulas !== prep.formulas.name) {
+      throw calcError("activity: standards.formulas names " + quote(st.formulas) + " but the formula library is " + quote(prep.formulas.name));
+    }
+  }
+
+  function evaluateDocument(doc, prep) {
+    if (!isObject(doc)) throw calcError("activity: must be an object, got " + typeName(doc));
+    if (!Array.isArray(doc.records)) throw calcError("activity: 'records' must be a list");
+    checkStandards(doc, prep);
+    S_factorName = prep.factors.name;
+    var out = { total: "", items: {}, warnings: [], measured: [] };
+    var totals = [], items = prep.formulas.items, records = doc.records, i;
+    for (i = 0; i < prep.itemCount; i++) totals.push(0);
+    for (i = 0; i < records.length; i++) evaluateRecord(records[i], i, prep, totals, out);
+    S_rec = null;
+    S_row = null;
+    for (i = 0; i < items.length; i++) {
+      if (!isFinite(totals[i])) throw calcError(items[i].where + "total is not a finite number");
+      out.items[items[i].key] = round6(totals[i]);
+    }
+    S_totals = totals;
+    var total = prep.summary();
+    S_totals = null;
+    if (!isFinite(total)) throw calcError(prep.formulas.summary.where + "result is not a finite number (" + total + ")");
+    out.total = round6(total);
+    checkDeclaredTotal(doc, out);
+    return '{"total":' + JSON.stringify(out.total) + ',"items":' + JSON.stringify(out.items) +
+      ',"warnings":' + JSON.stringify(out.warnings) + ',"self_measured":[' + out.measured.join("") + "]}";
+  }
+
+  // The document's own total is the enterprise's claim, not an input: a difference is reported.
+  function checkDeclaredTotal(doc, out) {
+    var t = doc.total, declared = NaN;
+    if (t === undefined) return;
+    if (typeof t === "string" && DECIMAL_TEXT.test(t)) declared = Number(t);
+    else if (typeof t === "number") declared = t;
+    if (!isFinite(declared)) {
+      out.warnings.push("activity: declared total " + JSON.stringify(t) + " is not a decimal number");
+    } else if (round6(declared) !== out.total) {
+      out.warnings.push("activity: declared total " + t + " differs from the computed total " + out.total);
+    }
+  }
+
+  // ------------------------------------------------------------------ rounding
+
+  // Shortest round-trip decimal of x, rounded half away from zero to DECIMALS places.
+  function round6(x) {
+    var s = String(x), negative = false;
+    if (s.charAt(0) === "-") { negative = true; s = s.slice(1); }
+    var exp = 0, e = s.indexOf("e");
+    if (e >= 0) { exp = Number(s.slice(e + 1)); s = s.slice(0, e); }
+    var dot = s.indexOf("."), digits, point;
+    if (dot >= 0) { digits = s.slice(0, dot) + s.slice(dot + 1); point = dot; } else { digits = s; point = s.length; }
+    point += exp; // value = 0.digits... shifted: digits[0..point) are the integer part
+    var keep = point + DECIMALS, kept;
+    if (keep < 0) kept = "0";
+    else if (keep >= digits.length) kept = digits + zeros(keep - digits.length);
+    else {
+      kept = digits.slice(0, keep);
+      if (digits.charCodeAt(keep) >= 53) kept = increment(kept);
+    }
+    kept = kept.replace(/^0+/, "");
+    if (kept === "") return "0." + zeros(DECIMALS);
+    if (kept.length <= DECIMALS) kept = zeros(DECIMALS + 1 - kept.length) + kept;
+    var text = kept.slice(0, kept.length - DECIMALS) + "." + kept.slice(kept.length - DECIMALS);
+    return negative ? "-" + text : text;
+  }
+
+  function zeros(n) {
+    var z = "";
+    for (var i = 0; i < n; i++) z += "0";
+    return z;
+  }
+
+  function increment(d) {
+    var out = "", carry = 1;
+    for (var i = d.length - 1; i >= 0; i--) {
+      var v = d.charCodeAt(i) - 48 + carry;
+      carry = v === 10 ? 1 : 0;
+      out = String.fromCharCode(48 + (v % 10)) + out;
+    }
+    return carry === 1 ? "1" + out : out;
+  }
+
+  // ------------------------------------------------------------------ entry points
+
+  function parseInput(inputJson, what) {
+    if (typeof inputJson !== "string") throw calcError(what + ": the input must be a JSON string");
+    var input = JSON.parse(inputJson);
+    if (!isObject(input)) throw calcError(what + ": the input must be a JSON object");
+    return input;
+  }
+
+  function calculate(inputJson) {
+    var input = parseInput(inputJson, "calculate");
+    var prep = prepare(input.factors, input.formulas);
+    return evaluateDocument(input.activity, prep);
+  }
+
+  function calculateBatch(inputJson) {
+    var input = parseInput(inputJson, "calculateBatch");
+    if (!Array.isArray(input.activities)) throw calcError("calculateBatch: 'activities' must be a list");
+    var prep = prepare(input.factors, input.formulas);
+    var docs = input.activities, out = [];
+    for (var d = 0; d < docs.length; d++) {
+      try {
+        out.push('{"result":' + evaluateDocument(docs[d], prep) + "}");
+      } catch (e) {
+        if (e === null || typeof e !== "object" || e.calc !== true) throw e;
+        out.push(JSON.stringify({ error: e.message }));
+      }
+    }
+    return "[" + out.join(",") + "]";
+  }
+
+  function checkFormulas(formulasJson) {
+    var lib = typeof formulasJson === "string" ? JSON.parse(formulasJson) : formulasJson;
+    var parsed = parseFormulaLibrary(lib), ids = [];
+    var keys = Object.keys(lib.formulas);
+    for (var i = 0; i < keys.length; i++) ids.push(lib.formulas[keys[i]].formulaid);
+    void parsed;
+    return JSON.stringify(ids);
+  }
+
+  global.calculate = calculate;
+  global.calculateBatch = calculateBatch;
+  global.checkFormulas = checkFormulas;
+})(globalThis);

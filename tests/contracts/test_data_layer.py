@@ -1,0 +1,172 @@
+"""DataLayer: content-addressed entries, three storage modes, a one-way lifecycle, dependencies."""
+
+import hashlib
+
+import ape
+import pytest
+
+IN_PROGRESS, COMPLETED, CANCELLED = 1, 2, 3
+DIGEST_ONLY, STATE, LOG = 0, 1, 2
+
+
+def sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def test_state_entry_is_keyed_by_sha256_and_reads_back(data_layer, writer):
+    content = "碳排数据".encode() * 50
+    data_layer.storeInState(content, [], sender=writer)
+    assert data_layer.content(sha(content)) == content
+    entry = data_layer.entry(sha(content))
+    assert (entry.status, entry.mode, entry.size, entry.creator) == (
+        IN_PROGRESS,
+        STATE,
+        len(content),
+        writer.address,
+    )
+
+
+def test_state_entry_larger_than_one_code_chunk_reads_back_whole(data_layer, writer):
+    content = bytes(range(1, 256)) * 300  # 76,500 bytes: four linked SSTORE2 chunks
+    data_layer.storeInState(content, [], sender=writer)
+    assert len(data_layer.entry(sha(content)).chunks) == 4
+    assert data_layer.content(sha(content)) == content
+
+
+def test_log_entry_emits_its_content_under_its_digest(data_layer, writer):
+    content = b'{"title": "log"}'
+    receipt = data_layer.storeInLog(content, [], sender=writer)
+    [log] = data_layer.EntryContent.from_receipt(receipt)
+    assert (log.id, log.content) == (sha(content), content)
+    assert data_layer.entry(sha(content)).blockNumber == receipt.block_number
+
+
+def test_digest_only_entry_keeps_digest_and_size(data_layer, writer):
+    digest = sha(b"large file kept off chain")
+    data_layer.storeDigest(digest, 123_456, [], sender=writer)
+    entry = data_layer.entry(digest)
+    assert (entry.mode, entry.size, entry.status) == (DIGEST_ONLY, 123_456, IN_PROGRESS)
+
+
+def test_content_of_a_non_state_entry_is_refused(data_layer, writer):
+    digest = sha(b"x")
+    data_layer.storeDigest(digest, 1, [], sender=writer)
+    with ape.reverts(data_layer.ContentNotInState):
+        data_layer.content(digest)
+
+
+def test_storing_the_same_content_twice_reverts(data_layer, writer):
+    data_layer.storeInLog(b"same", [], sender=writer)
+    with ape.reverts(data_layer.EntryExists):
+        data_layer.storeInState(b"same", [], sender=writer)
+
+
+def test_empty_content_is_refused(data_layer, writer):
+    with ape.reverts(data_layer.EmptyContent):
+        data_layer.storeInState(b"", [], sender=writer)
+
+
+def test_digest_only_entry_needs_a_size(data_layer, writer):
+    with ape.reverts(data_layer.InvalidSize):
+        data_layer.storeDigest(sha(b"y"), 0, [], sender=writer)
+
+
+@pytest.mark.parametrize("method", ["storeInState", "storeInLog"])
+def test_only_data_writers_store_content(data_layer, stranger, method):
+    with ape.reverts(data_layer.AccessControlUnauthorizedAccount):
+        getattr(data_layer, method)(b"doc", [], sender=stranger)
+
+
+def test_only_data_writers_store_digests(data_layer, stranger):
+    with ape.reverts(data_layer.AccessControlUnauthorizedAccount):
+        data_layer.storeDigest(sha(b"z"), 1, [], sender=stranger)
+
+
+def test_dependencies_must_exist(data_layer, writer):
+    with ape.reverts(data_layer.InvalidDependency):
+        data_layer.storeInLog(b"child", [sha(b"missing")], sender=writer)
+
+
+def test_dependency_links_are_recorded_and_announced(data_layer, writer):
+    data_layer.storeInLog(b"evidence", [], sender=writer)
+    receipt = data_layer.storeInLog(b"activity", [sha(b"evidence")], sender=writer)
+    assert data_layer.entry(sha(b"activity")).dependencies == [sha(b"evidence")]
+    assert len(data_layer.DependencyAdded.from_receipt(receipt)) == 1
+
+
+def test_dependency_added_later_while_in_progress(data_layer, writer):
+    data_layer.storeInLog(b"a", [], sender=writer)
+    data_layer.storeInLog(b"b", [], sender=writer)
+    data_layer.addDependency(sha(b"a"), sha(b"b"), sender=writer)
+    assert data_layer.entry(sha(b"a")).dependencies == [sha(b"b")]
+
+
+def test_a_dependency_is_listed_once(data_layer, writer):
+    data_layer.storeInLog(b"a", [], sender=writer)
+    data_layer.storeInLog(b"b", [sha(b"a")], sender=writer)
+    with ape.reverts(data_layer.InvalidDependency):
+        data_layer.addDependency(sha(b"b"), sha(b"a"), sender=writer)
+
+
+def test_an_entry_cannot_depend_on_itself(data_layer, writer):
+    data_layer.storeInLog(b"a", [], sender=writer)
+    with ape.reverts(data_layer.InvalidDependency):
+        data_layer.addDependency(sha(b"a"), sha(b"a"), sender=writer)
+
+
+def test_only_the_creator_changes_an_entry(data_layer, writer, regulator, accounts):
+    other_writer = accounts[3]
+    data_layer.grantRole(data_layer.DATA_WRITER_ROLE(), other_writer, sender=regulator)
+    data_layer.storeInLog(b"mine", [], sender=writer)
+    with ape.reverts(data_layer.NotEntryCreator):
+        data_layer.complete(sha(b"mine"), sender=other_writer)
+
+
+@pytest.mark.parametrize("method", ["complete", "cancel"])
+def test_strangers_cannot_change_status(data_layer, writer, stranger, method):
+    data_layer.storeInLog(b"doc", [], sender=writer)
+    with ape.reverts(data_layer.AccessControlUnauthorizedAccount):
+        getattr(data_layer, method)(sha(b"doc"), sender=stranger)
+
+
+def test_strangers_cannot_add_dependencies(data_layer, writer, stranger):
+    data_layer.storeInLog(b"a", [], sender=writer)
+    data_layer.storeInLog(b"b", [], sender=writer)
+    with ape.reverts(data_layer.AccessControlUnauthorizedAccount):
+        data_layer.addDependency(sha(b"a"), sha(b"b"), sender=stranger)
+
+
+@pytest.mark.parametrize(("method", "status"), [("complete", COMPLETED), ("cancel", CANCELLED)])
+def test_status_moves_once_out_of_in_progress(data_layer, writer, method, status):
+    data_layer.storeInLog(b"doc", [], sender=writer)
+    receipt = getattr(data_layer, method)(sha(b"doc"), sender=writer)
+    assert data_layer.statusOf(sha(b"doc")) == status
+    [event] = data_layer.StatusChanged.from_receipt(receipt)
+    assert (event.previous, event.current) == (IN_PROGRESS, status)
+
+
+@pytest.mark.parametrize("first", ["complete", "cancel"])
+def test_finished_entries_do_not_change(data_layer, writer, first):
+    data_layer.storeInLog(b"doc", [], sender=writer)
+    data_layer.storeInLog(b"dep", [], sender=writer)
+    getattr(data_layer, first)(sha(b"doc"), sender=writer)
+    for change in (
+        lambda: data_layer.complete(sha(b"doc"), sender=writer),
+        lambda: data_layer.cancel(sha(b"doc"), sender=writer),
+        lambda: data_layer.addDependency(sha(b"doc"), sha(b"dep"), sender=writer),
+    ):
+        with ape.reverts(data_layer.EntryNotInProgress):
+            change()
+
+
+def test_unknown_entries_are_reported_as_such(data_layer):
+    with ape.reverts(data_layer.EntryNotFound):
+        data_layer.entry(sha(b"never stored"))
+
+
+def test_entry_count_counts_every_mode(data_layer, writer):
+    before = data_layer.entryCount()
+    data_layer.storeInState(b"1", [], sender=writer)
+    data_layer.storeInLog(b"2", [], sender=writer)
+    data_layer.storeDigest(sha(b"3"), 1, [], sender=writer)
+    assert data_layer.entryCount() == before + 3
