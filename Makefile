@@ -41,10 +41,11 @@ $(TOOLCHAIN)/solcx/solc-v$(SOLC_VERSION): tools/solc-facade.cjs node_modules/.pa
 	@printf '#!/bin/sh\nexec node "%s/tools/solc-facade.cjs" "$$@"\n' "$(CURDIR)" > $@
 	@chmod +x $@
 
-# The anvil binary that npm installed for this platform, linked where the tools look for it.
+# The anvil binary from npm (linux-amd64, the platform of the machines this project runs on),
+# linked where ape-foundry and `carbon node` look for it.
 $(TOOLCHAIN)/bin/anvil: node_modules/.package-lock.json
 	@mkdir -p $(@D)
-	@ln -sf "$$(node -e 'const p=require("path");const d=p.dirname(require.resolve("@foundry-rs/anvil-"+({x64:"linux-amd64",arm64:"linux-arm64"}[process.arch]||process.arch)+"/package.json"));console.log(p.join(d,"bin","anvil"))')" $@
+	@ln -sf "$$(node -e 'const p=require("path");console.log(p.join(p.dirname(require.resolve("@foundry-rs/anvil-linux-amd64/package.json")),"bin","anvil"))')" $@
 	@$@ --version >/dev/null
 
 compile: setup
