@@ -8,7 +8,7 @@ integer of micro-tonnes recorded on chain follows from them exactly.
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from . import sandbox
@@ -16,6 +16,8 @@ from .errors import CalculationError, FormulaSyntaxError, SandboxError
 from .sandbox import DEFAULT_LIMITS, Limits
 
 MICRO = Decimal("0.000001")
+# Doubles reach 1.8e308: enough digits that quantizing to six places never overflows precision.
+EXACT = Context(prec=400)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class CalculationResult:
 
 def to_micro_tonnes(value: Decimal) -> int:
     """tCO2e → micro-tonnes; refuses a value with more than six decimals rather than round it."""
-    scaled = value.scaleb(6)
-    if scaled != scaled.to_integral_value():
+    scaled = value.scaleb(6, context=EXACT)
+    if scaled != scaled.to_integral_value(context=EXACT):
         raise CalculationError(f"{value} tCO2e has more than six decimals")
     return int(scaled)
 
@@ -158,4 +160,4 @@ def _decimal(value: Any, where: str) -> Decimal:
 
 
 def _six_places(value: Decimal) -> str:
-    return f"{value.quantize(MICRO):f}"
+    return f"{value.quantize(MICRO, context=EXACT):f}"

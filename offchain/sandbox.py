@@ -4,8 +4,10 @@ Calculation code is fetched from chain, so whoever can publish it could try to h
 probe the machine that runs it, or make results depend on when and where they are computed.
 Every call therefore gets a fresh QuickJS runtime with a memory, time and stack limit, no host
 function, and a prelude that removes the sources of nondeterminism (clock, randomness, eval)
-before the code is loaded. A runtime is never reused, so code cannot carry state from one
-calculation into the next: the same code and input always give the same answer.
+before the code is loaded. A runtime is never reused and nothing is cached, so code cannot
+carry state from one calculation into the next: the same code and input always give the same
+answer. (Loading the code costs a few milliseconds; many documents go through one call with
+`calculateBatch`.)
 """
 
 from collections.abc import Callable
@@ -51,7 +53,12 @@ _PRELUDE = r"""
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one call. Time is CPU time of the QuickJS runtime, per call."""
+    """Resource limits of one call.
+
+    QuickJS's interrupt handler measures time as processor time, separately for loading the code
+    and for calling the function; memory is the runtime's whole heap (input, parsed documents,
+    result); the stack limit stops runaway recursion before the C stack does.
+    """
 
     memory_bytes: int = 256 * MIB
     time_seconds: float = 5.0
@@ -62,17 +69,22 @@ DEFAULT_LIMITS = Limits()
 
 
 class ScriptError(CalculationError):
-    """The calculation code threw; `name` is the JS error's name (e.g. FormulaSyntaxError)."""
+    """The calculation code threw. `name` is the JS error's name (e.g. FormulaSyntaxError),
+    `js_text` the error as JavaScript prints it (`TypeError: …`)."""
 
-    def __init__(self, message: str, name: str) -> None:
+    def __init__(self, message: str, name: str, js_text: str) -> None:
         super().__init__(message)
         self.name = name
+        self.js_text = js_text
 
 
 def call(code: str, function: str, argument: str, limits: Limits = DEFAULT_LIMITS) -> str:
     """Load `code` into a fresh runtime and return `function(argument)`, which must be a string."""
     context = _fresh_context(limits)
-    _run(limits, context.eval, code)
+    try:
+        _run(limits, context.eval, code)
+    except ScriptError as exc:
+        raise SandboxError(f"calculation code does not load: {exc.js_text}") from exc
     target = _function(context, function)
     result = _run(limits, target, argument)
     if not isinstance(result, str):
@@ -126,12 +138,11 @@ def _translate(text: str, limits: Limits) -> CalculationError:
         )
     name, _, message = head.partition(": ")
     if not message or not name.isidentifier():
-        return ScriptError(head, "")
-    if name == "Error":
-        return ScriptError(message, name)
-    if name == "FormulaSyntaxError":
-        return ScriptError(message, name)
-    return ScriptError(head, name)
+        return ScriptError(head, "", head)
+    # Deliberate errors (Error, FormulaSyntaxError) read best without their name; a TypeError
+    # or the like is a bug in the code and keeps it.
+    shown = message if name in ("Error", "FormulaSyntaxError") else head
+    return ScriptError(shown, name, head)
 
 
 def _without_stack(text: str) -> str:

@@ -17,8 +17,9 @@
  * which performs the very same operations). Per-record values are summed in record order; the
  * summary formula is evaluated on the unrounded item totals. Rounding happens once, at the end:
  * each number is written in its shortest round-trip decimal form (Number#toString) and that
- * decimal is rounded half away from zero to 6 places. Working on the decimal string avoids the
- * binary artefacts of toFixed (e.g. 1.0000005.toFixed(6) === "1.000000").
+ * decimal is rounded half away from zero to 6 places, so what a person reads is what is rounded
+ * (1.0000005 gives 1.000001, where toFixed(6) on the double just below gives 1.000000).
+ * From 2^53 up, where every double is an integer, the exact integer is used instead.
  *
  * Errors are thrown as Error with a one-line message naming the record (0-based) and the key.
  * Formula syntax errors are thrown with name "FormulaSyntaxError".
@@ -709,8 +710,8 @@
   }
 
   // Self-measured factors of one record or sub-record; returns how many it has. Entries are
-  // written as JSON text pieces, joined once at the end: JSON.stringify of many small objects is
-  // the slowest part of a big batch in QuickJS. Value texts equal String(v), the JSON of a number.
+  // written as JSON text at once, joined at the end: JSON.stringify of many small objects is the
+  // slowest part of a big batch in QuickJS. Value texts equal String(v), the JSON of a number.
   function collectMeasured(src, row, subIndex, out, evidence) {
     var cl = row.cellList, count = 0, head = "", tail = "", parts = out.measured;
     for (var j = 0; j < cl.length; j++) {
@@ -721,8 +722,7 @@
         head = '{"record":' + S_index;
         tail = (subIndex >= 0 ? ',"item":' + subIndex : "") + ',"evidence":' + evidenceJson(evidence) + "}";
       }
-      if (parts.length !== 0) parts.push(",");
-      parts.push(head, c.json, v === c.lastValue ? c.lastText : measuredText(c, v), tail);
+      parts.push(head + c.json + (v === c.lastValue ? c.lastText : measuredText(c, v)) + tail);
       if ((c.min !== null && v < c.min) || (c.max !== null && v > c.max)) {
         out.warnings.push(recordLabel() + ": self-measured " + c.symbol + (subIndex < 0 ? "" : " in items[" + subIndex + "]") +
           " = " + v + " is outside the range " + rangeText(c) + " of " + S_factorName);
@@ -755,6 +755,7 @@
   }
 
   var ZEROS = ["", "0", "00", "000", "0000", "00000", "000000"];
+  var round = Math.round, floor = Math.floor; // locals: a global lookup per call costs
 
   // String(v) for a finite v, fast for the common measured value with at most six decimals:
   // QuickJS finds the shortest decimal of a double by a binary search over printf precisions,
@@ -764,9 +765,9 @@
   function numberText(v) {
     var a = v < 0 ? -v : v;
     if (a >= 1e-6 && a < 1e9) {
-      var m = Math.round(a * 1e6);
+      var m = round(a * 1e6);
       if (m / 1e6 === a) {
-        var whole = Math.floor(a), frac = m - whole * 1e6, places = 6;
+        var whole = floor(a), frac = m - whole * 1e6, places = 6;
         var sign = v < 0 ? "-" : "";
         if (frac === 0) return sign + whole;
         while (frac % 10 === 0) { frac = frac / 10; places--; }
@@ -831,7 +832,8 @@
       var it = its[j];
       S_item = it;
       var v = it.fn();
-      if (!isFinite(v)) throw calcError(recordLabel() + ": " + itemLabel() + " gives a non-finite result (" + v + ")");
+      // v - v is 0 exactly when v is finite (NaN and ±Infinity give NaN), without a call
+      if (v - v !== 0) throw calcError(recordLabel() + ": " + itemLabel() + " gives a non-finite result (" + v + ")");
       totals[it.index] += v;
     }
   }
@@ -896,7 +898,7 @@
     out.total = round6(total);
     checkDeclaredTotal(doc, out);
     return '{"total":' + JSON.stringify(out.total) + ',"items":' + JSON.stringify(out.items) +
-      ',"warnings":' + JSON.stringify(out.warnings) + ',"self_measured":[' + out.measured.join("") + "]}";
+      ',"warnings":' + JSON.stringify(out.warnings) + ',"self_measured":[' + out.measured.join(",") + "]}";
   }
 
   // The document's own total is the enterprise's claim, not an input: a difference is reported.
@@ -914,8 +916,11 @@
 
   // ------------------------------------------------------------------ rounding
 
-  // Shortest round-trip decimal of x, rounded half away from zero to DECIMALS places.
+  // Shortest round-trip decimal of x, rounded half away from zero to DECIMALS places. From 2^53
+  // up every double is an integer and engines may print a different but equally short decimal
+  // (QuickJS prints 2^60 in full, V8 as 1152921504606847000): the exact integer is used there.
   function round6(x) {
+    if (x >= 9007199254740992 || x <= -9007199254740992) return BigInt(x).toString() + "." + zeros(DECIMALS);
     var s = String(x), negative = false;
     if (s.charAt(0) === "-") { negative = true; s = s.slice(1); }
     var exp = 0, e = s.indexOf("e");
@@ -986,10 +991,10 @@
 
   function checkFormulas(formulasJson) {
     var lib = typeof formulasJson === "string" ? JSON.parse(formulasJson) : formulasJson;
-    var parsed = parseFormulaLibrary(lib), ids = [];
+    parseFormulaLibrary(lib);
+    var ids = [];
     var keys = Object.keys(lib.formulas);
     for (var i = 0; i < keys.length; i++) ids.push(lib.formulas[keys[i]].formulaid);
-    void parsed;
     return JSON.stringify(ids);
   }
 
