@@ -48,8 +48,13 @@ $(TOOLCHAIN)/bin/anvil: node_modules/.package-lock.json
 	@ln -sf "$$(node -e 'const p=require("path");console.log(p.join(p.dirname(require.resolve("@foundry-rs/anvil-linux-amd64/package.json")),"bin","anvil"))')" $@
 	@$@ --version >/dev/null
 
+# ape-solidity recompiles only the files that changed, not the ones importing them; recompile
+# everything whenever any source or the compiler settings change.
 compile: setup
-	ape compile
+	@sources=$$(cat $$(find contracts -name '*.sol' | sort) ape-config.yaml | sha256sum); \
+	if [ "$$sources" != "$$(cat .build/.sources 2>/dev/null)" ]; then \
+		ape compile --force && echo "$$sources" > .build/.sources; \
+	fi
 
 lint: setup
 	ruff check .

@@ -60,3 +60,36 @@ def stored_document(data_layer, writer) -> bytes:
     digest = receipt.return_value
     data_layer.complete(digest, sender=writer)
     return digest
+
+
+@pytest.fixture(scope="module")
+def factory(project, deploy_proxy, regulator, index):
+    carbon_impl = regulator.deploy(project.EnterpriseCarbon)
+    layer_impl = regulator.deploy(project.DataLayer)
+    return deploy_proxy(
+        "EnterpriseFactory", regulator, index.address, carbon_impl.address, layer_impl.address
+    )
+
+
+@pytest.fixture(scope="module")
+def standards_set(deploy_proxy, regulator, editor, index, data_layer, stored_document) -> int:
+    """Id of a standards set naming GB_01 factor, formula and code, revision 0 of each."""
+    names = {
+        "FactorLibrary": "GB_01_factor_20231001_0000",
+        "FormulaLibrary": "GB_01_formula_20231001_0000",
+        "CalcCode": "GB_calculate_20231001_0000",
+    }
+    for kind, name in names.items():
+        library = deploy_proxy(
+            kind,
+            regulator,
+            editor,
+            index.address,
+            ("01", "2023", name),
+            "1.0.0",
+            data_layer.address,
+            stored_document,
+        )
+        index.register(name, library.address, sender=editor)
+    fields = [part for name in names.values() for part in (name, 0)]
+    return index.registerStandardsSet(tuple(fields), sender=editor).return_value

@@ -14,10 +14,13 @@ abstract contract UserAuth is AccessControlUpgradeable {
     bytes32 public constant STANDARDS_EDITOR_ROLE = keccak256("STANDARDS_EDITOR");
     /// @notice Creates and edits entries of a DataLayer.
     bytes32 public constant DATA_WRITER_ROLE = keccak256("DATA_WRITER");
+    /// @notice The enterprise's carbon administrator: adds and modifies its emission records.
+    bytes32 public constant ENTERPRISE_ADMIN_ROLE = keccak256("ENTERPRISE_ADMIN");
 
     // solhint-disable-next-line func-name-mixedcase
     function __UserAuth_init(address regulator) internal onlyInitializing {
         __AccessControl_init();
-        _grantRole(REGULATOR_ROLE, regulator);
+        // Zero behind a beacon, where the beacon's owner vouches for the regulator.
+        if (regulator != address(0)) _grantRole(REGULATOR_ROLE, regulator);
     }
 }

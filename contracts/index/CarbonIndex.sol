@@ -23,6 +23,16 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         string series;
     }
 
+    /// @notice The exact versions a calculation used: three index names and their revisions.
+    struct StandardsSet {
+        string factor;
+        uint32 factorRevision;
+        string formula;
+        uint32 formulaRevision;
+        string code;
+        uint32 codeRevision;
+    }
+
     /// @notice One implementation a known proxy ran, from `since` on.
     struct ImplementationRecord {
         address implementation;
@@ -38,6 +48,8 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         mapping(address proxy => bool) known;
         address[] knownProxies;
         mapping(address proxy => ImplementationRecord[]) implementations;
+        StandardsSet[] sets;
+        mapping(bytes32 key => uint32 id) setIds;
     }
 
     // keccak256(abi.encode(uint256(keccak256("carbon.storage.CarbonIndex")) - 1)) & ~bytes32(uint256(0xff))
@@ -51,6 +63,18 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
     /// @notice Known proxy `proxy` now runs `implementation`.
     event UpgradeRecorded(address indexed proxy, address indexed implementation);
 
+    /// @notice Standards set `id` now names these exact versions.
+    event StandardsSetRegistered(
+        uint32 indexed id, string factor, uint32 factorRevision, string formula, uint32 formulaRevision,
+        string code, uint32 codeRevision
+    );
+
+    /// @notice A set names a standard under a name of the wrong kind.
+    error WrongKind(string name, string expected);
+    /// @notice A set names a revision that has not been published.
+    error UnknownRevision(string name, uint32 revision);
+    /// @notice No standards set has this id.
+    error UnknownStandardsSet(uint32 id);
     /// @notice `name` does not follow the naming convention; `position` is the first offending byte.
     error MalformedName(string name, uint256 position);
     /// @notice `name` is already registered.
@@ -97,6 +121,44 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         _insertInDateOrder($, series, name);
         emit Registered(name, series, target, msg.sender);
         if (!$.known[target]) _track(target);
+    }
+
+    /// @notice Gives a compact id to a combination of published revisions, so that a record can
+    /// pin the exact factor, formula and code versions it was computed with in four bytes.
+    /// Anyone may call it: it only names what is already published. Registering the same
+    /// combination again returns its existing id.
+    /// @return id The set's id, from 1.
+    function registerStandardsSet(StandardsSet calldata set) external returns (uint32 id) {
+        CarbonIndexStorage storage $ = _carbonIndexStorage();
+        bytes32 key = keccak256(abi.encode(set));
+        id = $.setIds[key];
+        if (id != 0) return id;
+        _checkPublished($, set.factor, "factor", set.factorRevision);
+        _checkPublished($, set.formula, "formula", set.formulaRevision);
+        _checkPublished($, set.code, "calculate", set.codeRevision);
+        $.sets.push(set);
+        id = uint32($.sets.length);
+        $.setIds[key] = id;
+        emit StandardsSetRegistered(
+            id, set.factor, set.factorRevision, set.formula, set.formulaRevision, set.code, set.codeRevision
+        );
+    }
+
+    /// @notice The versions standards set `id` names.
+    function standardsSet(uint32 id) external view returns (StandardsSet memory) {
+        StandardsSet[] storage sets = _carbonIndexStorage().sets;
+        if (id == 0 || id > sets.length) revert UnknownStandardsSet(id);
+        return sets[id - 1];
+    }
+
+    /// @notice The id of a combination, or 0 when it has not been registered.
+    function standardsSetId(StandardsSet calldata set) external view returns (uint32) {
+        return _carbonIndexStorage().setIds[keccak256(abi.encode(set))];
+    }
+
+    /// @notice How many standards sets exist; their ids run from 1 to this number.
+    function standardsSetCount() external view returns (uint256) {
+        return _carbonIndexStorage().sets.length;
     }
 
     /// @notice Starts following the upgrades of a proxy that is not a registered standard
@@ -186,6 +248,17 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
 
     function _afterUpgrade() internal override {
         _recordImplementation(address(this), implementation());
+    }
+
+    function _checkPublished(CarbonIndexStorage storage $, string calldata name, string memory kind_, uint32 revision)
+        private
+        view
+    {
+        (, string memory actual) = parseName(name);
+        if (keccak256(bytes(actual)) != keccak256(bytes(kind_))) revert WrongKind(name, kind_);
+        address target = $.registrations[name].target;
+        if (target == address(0)) revert UnknownName(name);
+        if (revision >= IStandardDocument(target).revisionCount()) revert UnknownRevision(name, revision);
     }
 
     function _track(address proxy) private {

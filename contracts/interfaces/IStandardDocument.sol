@@ -5,4 +5,7 @@ pragma solidity 0.8.28;
 interface IStandardDocument {
     /// @notice `factor`, `formula` or `calculate`: the kind segment of the index names it may hold.
     function kind() external pure returns (string memory);
+
+    /// @notice How many revisions have been published; they are numbered from 0.
+    function revisionCount() external view returns (uint256);
 }

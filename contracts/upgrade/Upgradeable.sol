@@ -4,14 +4,21 @@ pragma solidity 0.8.28;
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
+import {IBeacon} from "@openzeppelin/contracts/proxy/beacon/IBeacon.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {UserAuth} from "../auth/UserAuth.sol";
 import {ICarbonIndex} from "../interfaces/ICarbonIndex.sol";
 import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 
 /// @title Upgradeable
-/// @notice Base of every singleton of the suite (seed 001: all contracts can be upgraded): UUPS
-/// behind an ERC1967Proxy, upgraded only by the regulator, and every upgrade reported to the
-/// CarbonIndex so that the index keeps the upgrade history of the proxies it knows.
+/// @notice Base of every contract of the suite (seed 001: all contracts can be upgraded).
+/// Singletons sit behind an ERC1967Proxy and upgrade themselves (UUPS), by the regulator only,
+/// reporting every upgrade to the CarbonIndex so that it keeps the history of the proxies it
+/// knows. Per-enterprise contracts sit behind BeaconProxies, where the UUPS entry point refuses
+/// to run (`onlyProxy`), and are upgraded all at once through their beacon. Behind a beacon the
+/// regulator is whoever holds REGULATOR_ROLE in the contract that owns the beacon (the
+/// EnterpriseFactory): one place to change it, and no role slot to write per enterprise.
 abstract contract Upgradeable is Initializable, UUPSUpgradeable, UserAuth, IUpgradeable {
     /// @custom:storage-location erc7201:carbon.storage.Upgradeable
     struct UpgradeableStorage {
@@ -37,9 +44,16 @@ abstract contract Upgradeable is Initializable, UUPSUpgradeable, UserAuth, IUpgr
         _setIndex(index_);
     }
 
+    /// @notice Whether `account` has `role`; REGULATOR_ROLE is also granted, behind a beacon, by
+    /// the beacon's owner.
+    function hasRole(bytes32 role, address account) public view virtual override returns (bool) {
+        return super.hasRole(role, account) || (role == REGULATOR_ROLE && _regulatorOfBeacon(account));
+    }
+
     /// @inheritdoc IUpgradeable
     function implementation() public view returns (address) {
-        return ERC1967Utils.getImplementation();
+        address beacon = ERC1967Utils.getBeacon();
+        return beacon == address(0) ? ERC1967Utils.getImplementation() : IBeacon(beacon).implementation();
     }
 
     /// @inheritdoc IUpgradeable
@@ -79,8 +93,16 @@ abstract contract Upgradeable is Initializable, UUPSUpgradeable, UserAuth, IUpgr
 
     function _setIndex(address newIndex) private {
         UpgradeableStorage storage $ = _upgradeableStorage();
+        if ($.index == newIndex) return;
         emit IndexChanged($.index, newIndex);
         $.index = newIndex;
+    }
+
+    function _regulatorOfBeacon(address account) private view returns (bool) {
+        address beacon = ERC1967Utils.getBeacon();
+        if (beacon == address(0)) return false;
+        address authority = Ownable(beacon).owner();
+        return authority.code.length > 0 && IAccessControl(authority).hasRole(REGULATOR_ROLE, account);
     }
 
     function _upgradeableStorage() private pure returns (UpgradeableStorage storage $) {

@@ -23,7 +23,17 @@ def factor_library(deploy_proxy, regulator, editor, index, data_layer, stored_do
 
 
 @pytest.mark.parametrize(
-    "kind", ["DataLayer", "CarbonIndex", "FactorLibrary", "FormulaLibrary", "CalcCode"]
+    "kind",
+    [
+        "DataLayer",
+        "CarbonIndex",
+        "FactorLibrary",
+        "FormulaLibrary",
+        "CalcCode",
+        "EnterpriseCarbon",
+        "EnterpriseFactory",
+        "KeyDirectory",
+    ],
 )
 def test_an_implementation_cannot_be_initialised(project, regulator, kind):
     impl = regulator.deploy(getattr(project, kind))
@@ -33,7 +43,7 @@ def test_an_implementation_cannot_be_initialised(project, regulator, kind):
 
 def _zero_args(impl):
     abi = next(a for a in impl.contract_type.abi if getattr(a, "name", "") == "initialize")
-    zero = {"address": "0x" + "00" * 20, "string": "", "bytes32": b"\x00" * 32}
+    zero = {"address": "0x" + "00" * 20, "string": "", "bytes32": b"\x00" * 32, "bytes2": b"01"}
     args = []
     for param in abi.inputs:
         if param.type == "tuple":

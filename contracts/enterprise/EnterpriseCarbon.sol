@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {IDataLayer} from "../interfaces/IDataLayer.sol";
+
+/// @title EnterpriseCarbon
+/// @notice One per enterprise (seed 001 §1.5): its profile and its emission records per year.
+/// A record points at a Completed activity-data entry of the enterprise's own DataLayer, carries
+/// the result in micro-tonnes CO2e (tCO2e x 10^6) and pins the exact factor, formula and code
+/// revisions it was computed with through a CarbonIndex standards set. Records are never
+/// deleted: a wrong one is invalidated, and a rectified one (整改) is added with a link to the
+/// record it replaces and to the rectification evidence. One activity-data entry backs at most
+/// one record, so a retried submission cannot create a second record.
+/// @dev A record costs two new storage slots (its digest in the year's list and one packed
+/// slot); its title travels in the `RecordSubmitted` event and in the activity document itself.
+/// `submit` does not call the DataLayer (a cross-contract status read through two proxies costs
+/// about 15,000 gas, a seventh of a record): `record()` reports the entry's status, and the
+/// verifier fails a record whose data is missing or not Completed.
+contract EnterpriseCarbon is Upgradeable {
+    /// @notice Who the enterprise is. The industry code is the two digits of the index names
+    /// (`GB_01_…`), kept beside the DataLayer address in one slot.
+    struct Profile {
+        string name;
+        string creditCode;
+        string region;
+        address dataLayer;
+        bytes2 industryCode;
+    }
+
+    /// @notice What the enterprise's carbon administrator submits.
+    struct Submission {
+        uint16 year;
+        bytes32 data;
+        string title;
+        uint64 result;
+        uint32 standardsSet;
+        bool aggregated;
+        bool selfMeasured;
+    }
+
+    /// @notice A record as `record()` returns it.
+    struct Record {
+        bytes32 data;
+        bool valid;
+        bool aggregated;
+        bool selfMeasured;
+        uint64 result;
+        uint32 standardsSet;
+        uint32 replaces;
+        address submitter;
+        uint32 submittedAt;
+        bytes32 rectificationEvidence;
+        IDataLayer.Status dataStatus;
+    }
+
+    struct Meta {
+        uint64 result;
+        uint32 submittedAt;
+        uint32 standardsSet;
+        uint32 replaces; // 1-based index in the same year of the record this one replaces
+        uint32 index; // 0-based position in the year
+        uint16 year;
+        uint16 submitter; // 1-based index in `submitters`
+        uint8 flags;
+    }
+
+    /// @custom:storage-location erc7201:carbon.storage.EnterpriseCarbon
+    struct EnterpriseCarbonStorage {
+        Profile profile;
+        mapping(uint16 year => bytes32[] data) byYear;
+        mapping(bytes32 data => Meta) meta;
+        mapping(bytes32 data => bytes32 evidence) rectificationEvidence;
+        uint16[] activeYears;
+        address[] submitters;
+        mapping(address account => uint16 id) submitterIds;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("carbon.storage.EnterpriseCarbon")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ENTERPRISE_CARBON_STORAGE =
+        0x01bc85b5eb219cbc90813f510591fe5dc4a2c757697f546b7ae8292c7820e800;
+
+    uint8 private constant VALID = 1;
+    uint8 private constant AGGREGATED = 2;
+    uint8 private constant SELF_MEASURED = 4;
+
+    /// @notice Record `index` of `year` was submitted.
+    event RecordSubmitted(uint16 indexed year, uint32 indexed index, bytes32 indexed data, string title, uint64 result);
+    /// @notice Record `index` of `year` is no longer valid.
+    event RecordInvalidated(uint16 indexed year, uint32 indexed index, string reason);
+    /// @notice Record `index` of `year` replaces record `replaced`, with rectification evidence.
+    event RecordRectified(uint16 indexed year, uint32 indexed index, uint32 replaced, bytes32 evidence);
+    /// @notice The profile changed.
+    event ProfileUpdated(string name, bytes2 industryCode, string region);
+
+    /// @notice The activity data (or evidence) is not a Completed entry of the enterprise's DataLayer.
+    error DataNotCompleted(bytes32 data, IDataLayer.Status status);
+    /// @notice This activity-data entry already backs a record.
+    error DuplicateData(bytes32 data, uint16 year, uint32 index);
+    /// @notice There is no record `index` in `year`.
+    error RecordNotFound(uint16 year, uint32 index, uint256 count);
+    /// @notice The record was already invalidated.
+    error RecordNotValid(uint16 year, uint32 index);
+    /// @notice A record's title must not be empty.
+    error EmptyTitle();
+    /// @notice A record must name the standards set it was computed with.
+    error NoStandardsSet();
+
+    /// @notice Initialises the proxy.
+    /// @dev The regulator is the one of the factory that owns this contract's beacon.
+    /// @param admin The enterprise's carbon administrator.
+    /// @param profile_ Name, credit code, industry code, region and the enterprise's DataLayer.
+    function initialize(address admin, Profile calldata profile_) external initializer {
+        __Upgradeable_init(address(0), address(0));
+        _grantRole(ENTERPRISE_ADMIN_ROLE, admin);
+        _enterpriseCarbonStorage().profile = profile_;
+    }
+
+    /// @notice Version of this implementation.
+    function version() external pure override returns (string memory) {
+        return "1.0.0";
+    }
+
+    /// @notice Adds a record. Enterprise carbon administrators only.
+    /// @return index The record's position in its year, from 0.
+    function submit(Submission calldata s) external onlyRole(ENTERPRISE_ADMIN_ROLE) returns (uint32 index) {
+        return _add(s, 0);
+    }
+
+    /// @notice Invalidates record `index` of `year`; it stays readable. Administrators only.
+    function invalidate(uint16 year, uint32 index, string calldata reason)
+        external
+        onlyRole(ENTERPRISE_ADMIN_ROLE)
+    {
+        _invalidate(year, index, reason);
+    }
+
+    /// @notice Replaces record `index` of `year` with a rectified one (整改): the old record is
+    /// invalidated and the new one links to it and to the rectification evidence, which must be
+    /// a Completed entry of the enterprise's DataLayer. Administrators only.
+    /// @return newIndex The rectified record's position in its year.
+    function rectify(uint32 index, Submission calldata s, bytes32 evidence)
+        external
+        onlyRole(ENTERPRISE_ADMIN_ROLE)
+        returns (uint32 newIndex)
+    {
+        _requireCompleted(evidence);
+        _invalidate(s.year, index, "rectified");
+        newIndex = _add(s, index + 1);
+        _enterpriseCarbonStorage().rectificationEvidence[s.data] = evidence;
+        emit RecordRectified(s.year, newIndex, index, evidence);
+    }
+
+    /// @notice Changes name, industry code and region. Regulator only.
+    function updateProfile(string calldata name, bytes2 industryCode, string calldata region)
+        external
+        onlyRole(REGULATOR_ROLE)
+    {
+        Profile storage p = _enterpriseCarbonStorage().profile;
+        (p.name, p.industryCode, p.region) = (name, industryCode, region);
+        emit ProfileUpdated(name, industryCode, region);
+    }
+
+    /// @notice Who the enterprise is and where its DataLayer is.
+    function profile() external view returns (Profile memory) {
+        return _enterpriseCarbonStorage().profile;
+    }
+
+    /// @notice How many records `year` has, valid or not.
+    function recordCount(uint16 year) external view returns (uint256) {
+        return _enterpriseCarbonStorage().byYear[year].length;
+    }
+
+    /// @notice Record `index` of `year`.
+    function record(uint16 year, uint32 index) public view returns (Record memory) {
+        bytes32[] storage list = _enterpriseCarbonStorage().byYear[year];
+        if (index >= list.length) revert RecordNotFound(year, index, list.length);
+        return _view(list[index]);
+    }
+
+    /// @notice Every record of `year`, in submission order (one call for a whole year).
+    function records(uint16 year) external view returns (Record[] memory all) {
+        bytes32[] storage list = _enterpriseCarbonStorage().byYear[year];
+        all = new Record[](list.length);
+        for (uint256 i = 0; i < list.length; ++i) {
+            all[i] = _view(list[i]);
+        }
+    }
+
+    /// @notice The record an activity-data entry backs, as (year, index); reverts when none.
+    function recordOfData(bytes32 data) external view returns (uint16 year, uint32 index) {
+        Meta storage m = _enterpriseCarbonStorage().meta[data];
+        if (m.submittedAt == 0) revert RecordNotFound(0, 0, 0);
+        return (m.year, m.index);
+    }
+
+    /// @notice Years that have at least one record, in order of their first record.
+    function recordYears() external view returns (uint16[] memory) {
+        return _enterpriseCarbonStorage().activeYears;
+    }
+
+    function _add(Submission calldata s, uint32 replaces) private returns (uint32 index) {
+        if (bytes(s.title).length == 0) revert EmptyTitle();
+        if (s.standardsSet == 0) revert NoStandardsSet();
+        EnterpriseCarbonStorage storage $ = _enterpriseCarbonStorage();
+        Meta storage m = $.meta[s.data];
+        if (m.submittedAt != 0) revert DuplicateData(s.data, m.year, m.index);
+        bytes32[] storage list = $.byYear[s.year];
+        if (list.length == 0) $.activeYears.push(s.year);
+        index = uint32(list.length);
+        list.push(s.data);
+        $.meta[s.data] = _meta(s, replaces, index, _submitterId($));
+        _emitSubmitted(s, index);
+    }
+
+    function _meta(Submission calldata s, uint32 replaces, uint32 index, uint16 submitter)
+        private
+        view
+        returns (Meta memory)
+    {
+        uint8 flags = VALID | (s.aggregated ? AGGREGATED : 0) | (s.selfMeasured ? SELF_MEASURED : 0);
+        return Meta(s.result, uint32(block.timestamp), s.standardsSet, replaces, index, s.year, submitter, flags);
+    }
+
+    function _emitSubmitted(Submission calldata s, uint32 index) private {
+        emit RecordSubmitted(s.year, index, s.data, s.title, s.result);
+    }
+
+    function _invalidate(uint16 year, uint32 index, string memory reason) private {
+        EnterpriseCarbonStorage storage $ = _enterpriseCarbonStorage();
+        bytes32[] storage list = $.byYear[year];
+        if (index >= list.length) revert RecordNotFound(year, index, list.length);
+        Meta storage m = $.meta[list[index]];
+        if (m.flags & VALID == 0) revert RecordNotValid(year, index);
+        m.flags &= ~VALID;
+        emit RecordInvalidated(year, index, reason);
+    }
+
+    function _requireCompleted(bytes32 entry) private view {
+        IDataLayer.Status status = IDataLayer(_enterpriseCarbonStorage().profile.dataLayer).statusOf(entry);
+        if (status != IDataLayer.Status.Completed) revert DataNotCompleted(entry, status);
+    }
+
+    function _submitterId(EnterpriseCarbonStorage storage $) private returns (uint16 id) {
+        id = $.submitterIds[msg.sender];
+        if (id == 0) {
+            $.submitters.push(msg.sender);
+            id = uint16($.submitters.length);
+            $.submitterIds[msg.sender] = id;
+        }
+    }
+
+    function _view(bytes32 data) private view returns (Record memory r) {
+        EnterpriseCarbonStorage storage $ = _enterpriseCarbonStorage();
+        Meta storage m = $.meta[data];
+        r.data = data;
+        r.valid = m.flags & VALID != 0;
+        r.aggregated = m.flags & AGGREGATED != 0;
+        r.selfMeasured = m.flags & SELF_MEASURED != 0;
+        r.result = m.result;
+        r.standardsSet = m.standardsSet;
+        r.replaces = m.replaces;
+        r.submitter = $.submitters[m.submitter - 1];
+        r.submittedAt = m.submittedAt;
+        r.rectificationEvidence = $.rectificationEvidence[data];
+        r.dataStatus = IDataLayer($.profile.dataLayer).statusOf(data);
+    }
+
+    function _enterpriseCarbonStorage() private pure returns (EnterpriseCarbonStorage storage $) {
+        assembly {
+            $.slot := ENTERPRISE_CARBON_STORAGE
+        }
+    }
+}
