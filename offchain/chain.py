@@ -52,6 +52,18 @@ class ChainReader:
     def index(self) -> Contract:
         return self.contract("CarbonIndex", self.manifest.address("CarbonIndex"))
 
+    def enterprise(self, credit_code: str) -> tuple[Contract, Contract]:
+        """The EnterpriseCarbon and DataLayer of the enterprise with `credit_code`."""
+        factory = self.contract("EnterpriseFactory", self.manifest.address("EnterpriseFactory"))
+        try:
+            carbon, layer = factory.functions.enterpriseOf(credit_code).call()
+        except ContractLogicError as exc:
+            raise NotDeployedError(
+                f"no enterprise with credit code {credit_code!r}; the regulator onboards it with "
+                "`carbon enterprise onboard`"
+            ) from exc
+        return self.contract("EnterpriseCarbon", carbon), self.contract("DataLayer", layer)
+
     def resolve(self, name: str) -> str:
         """The address registered under `name`."""
         try:

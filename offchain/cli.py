@@ -5,21 +5,28 @@ machines, the rest for people.
 """
 
 import json
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
+from eth_account.signers.local import LocalAccount
 from requests.exceptions import RequestException
 from web3 import Web3
+from web3.exceptions import ContractLogicError
 
-from . import calculator, documents, standards
+from . import calculator, crypto, demo, documents, standards
+from .accounts import load_account
 from .chain import ChainReader
+from .enterprise import EnterpriseBackend, Submission
 from .errors import CarbonError, ChainError
 from .manifest import Manifest, default_manifest_path
 from .node import LocalNode
 from .paths import STORE_DIR
 from .store import FolderStore
+from .transact import ErrorDecoder, Transactor
 
 
 class _Group(click.Group):
@@ -65,6 +72,24 @@ def _reader(ctx: click.Context) -> ChainReader:
         described = f"{ctx.obj['deployment']} describes chain {manifest.chain_id}"
         raise ChainError(f"{url} is chain {chain_id} but {described}")
     return ChainReader(w3, manifest, FolderStore(STORE_DIR))
+
+
+def _transactor(reader: ChainReader) -> Transactor:
+    return Transactor(reader.w3, ErrorDecoder(reader.manifest.abis.values()))
+
+
+def _signer(reader: ChainReader, spec: str) -> LocalAccount:
+    return load_account(spec, reader.w3.eth.chain_id)
+
+
+_AS = click.option(
+    "--as",
+    "signer",
+    envvar="CARBON_ACCOUNT",
+    required=True,
+    metavar="SPEC",
+    help="Signing account: dev:N (local chains), env:VAR (hex key) or keystore:PATH.",
+)
 
 
 def _emit(data: Any) -> None:
@@ -172,3 +197,262 @@ def node_status() -> None:
         click.echo(f"no node at {local.url}")
         sys.exit(1)
     click.echo(f"anvil at {local.url}, block {Web3(Web3.HTTPProvider(local.url)).eth.block_number}")
+
+
+@main.group()
+def enterprise() -> None:
+    """Enterprises: onboarding (regulator), records and evidence (enterprise backend)."""
+
+
+@enterprise.command("onboard")
+@click.option("--name", required=True, help="Enterprise name.")
+@click.option("--credit-code", required=True, help="Unified social credit code (统一社会信用代码).")
+@click.option("--industry", required=True, help="Two-digit industry code, e.g. 01.")
+@click.option("--region", required=True, help="Region, e.g. 北京.")
+@click.option(
+    "--admin", "admin_address", required=True, help="Address of the carbon administrator."
+)
+@click.option(
+    "--account", "account_address", required=True, help="Address that writes data entries."
+)
+@_AS
+@click.pass_context
+def enterprise_onboard(
+    ctx: click.Context,
+    name: str,
+    credit_code: str,
+    industry: str,
+    region: str,
+    admin_address: str,
+    account_address: str,
+    signer: str,
+) -> None:
+    """Create an enterprise's EnterpriseCarbon and DataLayer (regulator; idempotent)."""
+    if len(industry) != 2 or not industry.isdigit():
+        raise click.UsageError(f"--industry {industry!r}: expected two digits such as 01")
+    reader = _reader(ctx)
+    factory = reader.contract("EnterpriseFactory", reader.manifest.address("EnterpriseFactory"))
+    try:
+        found = factory.functions.enterpriseOf(credit_code).call()
+        click.echo(f"already onboarded: {credit_code} -> {found[0]}")
+        return
+    except ContractLogicError:
+        pass
+    for label, address in (("--admin", admin_address), ("--account", account_address)):
+        if not Web3.is_address(address):
+            raise click.UsageError(f"{label} {address!r} is not an Ethereum address")
+    call = factory.functions.onboard(
+        (
+            name,
+            credit_code,
+            industry.encode(),
+            region,
+            Web3.to_checksum_address(admin_address),
+            Web3.to_checksum_address(account_address),
+        )
+    )
+    _transactor(reader).send(_signer(reader, signer), call, f"onboarding {credit_code}")
+    found = factory.functions.enterpriseOf(credit_code).call()
+    click.echo(
+        f"onboarded {name} ({credit_code}): EnterpriseCarbon {found[0]}, DataLayer {found[1]}"
+    )
+
+
+@enterprise.command("submit")
+@click.option("--enterprise", "credit_code", required=True, help="Credit code of the enterprise.")
+@click.option("--year", type=int, required=True)
+@click.option("--title", required=True, help="Record title, e.g. 2023年4月.")
+@click.option("--activity", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--evidence",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Evidence file (ledger, invoice, test report); repeatable.",
+)
+@click.option(
+    "--encrypt-for",
+    multiple=True,
+    metavar="ADDR",
+    help="Encrypt the evidence for this reader (repeatable); the writer is added.",
+)
+@click.option("--at", "pinned", multiple=True, metavar="NAME", help="Pin a standards index name.")
+@click.option("--aggregated", is_flag=True, help="A quarter or annual record summing others.")
+@click.option(
+    "--writer",
+    "writer_spec",
+    default=None,
+    metavar="SPEC",
+    help="Account that stores data entries (default: --as).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@_AS
+@click.pass_context
+def enterprise_submit(
+    ctx: click.Context,
+    credit_code: str,
+    year: int,
+    title: str,
+    activity: Path,
+    evidence: tuple[Path, ...],
+    encrypt_for: tuple[str, ...],
+    pinned: tuple[str, ...],
+    aggregated: bool,
+    writer_spec: str | None,
+    as_json: bool,
+    signer: str,
+) -> None:
+    """Store evidence, compute from the chain's standards and submit the record (safe to retry)."""
+    reader = _reader(ctx)
+    backend = EnterpriseBackend(
+        reader,
+        _transactor(reader),
+        reader.store,
+        _signer(reader, writer_spec or signer),
+        _signer(reader, signer),
+    )
+    submission = Submission(
+        credit_code, year, title, activity, evidence, encrypt_for, pinned, aggregated
+    )
+    steps = ("checked", "evidence stored", "activity data stored", "record submitted")
+    # Fault injection for the tests that kill a submission mid-way: pause after a named step.
+    pause_after = os.environ.get("CARBON_PAUSE_AFTER")
+    with click.progressbar(
+        length=len(steps), label=f"{credit_code} {title}", file=sys.stderr
+    ) as bar:
+
+        def step(name: str) -> None:
+            bar.update(1)
+            if name == pause_after:
+                click.echo(f"paused after {name}", err=True)
+                time.sleep(3600)
+
+        outcome = backend.submit(submission, progress=step)
+    if as_json:
+        _emit(
+            {
+                "enterprise": credit_code,
+                "year": year,
+                "index": outcome.index,
+                "data": outcome.data,
+                "created": outcome.created,
+                **outcome.result.to_json(),
+                "standards": outcome.standards,
+                "evidence": outcome.evidence,
+            }
+        )
+        return
+    verb = "submitted" if outcome.created else "already on chain:"
+    click.echo(
+        f"{verb} {credit_code} {year} #{outcome.index} {title}: "
+        f"{outcome.result.to_json()['total']} tCO2e (data {outcome.data})"
+    )
+
+
+@enterprise.command("records")
+@click.option("--enterprise", "credit_code", required=True)
+@click.option("--year", type=int, required=True)
+@click.pass_context
+def enterprise_records(ctx: click.Context, credit_code: str, year: int) -> None:
+    """List an enterprise's records of a year, valid or not."""
+    carbon, _ = _reader(ctx).enterprise(credit_code)
+    rows = []
+    for i, r in enumerate(carbon.functions.records(year).call()):
+        data, valid, aggregated, measured, result, set_id, replaces, submitter, at, evidence, _s = r
+        rows.append(
+            {
+                "index": i,
+                "data": "0x" + data.hex(),
+                "valid": valid,
+                "aggregated": aggregated,
+                "self_measured": measured,
+                "result_tco2e": f"{result / 1e6:.6f}",
+                "standards_set": set_id,
+                "replaces": replaces - 1 if replaces else None,
+                "submitter": submitter,
+                "submitted_at": at,
+                "rectification_evidence": "0x" + evidence.hex() if any(evidence) else None,
+            }
+        )
+    _emit(rows)
+
+
+@enterprise.command("invalidate")
+@click.option("--enterprise", "credit_code", required=True)
+@click.option("--year", type=int, required=True)
+@click.option("--index", type=int, required=True)
+@click.option("--reason", required=True)
+@_AS
+@click.pass_context
+def enterprise_invalidate(
+    ctx: click.Context, credit_code: str, year: int, index: int, reason: str, signer: str
+) -> None:
+    """Mark a record invalid; it stays readable (enterprise admin)."""
+    reader = _reader(ctx)
+    carbon, _ = reader.enterprise(credit_code)
+    _transactor(reader).send(
+        _signer(reader, signer),
+        carbon.functions.invalidate(year, index, reason),
+        f"invalidating {credit_code} {year} #{index}",
+    )
+    click.echo(f"invalidated {credit_code} {year} #{index}: {reason}")
+
+
+@main.group()
+def keys() -> None:
+    """Encryption keys: readers publish theirs so documents can be encrypted for them."""
+
+
+@keys.command("publish")
+@_AS
+@click.pass_context
+def keys_publish(ctx: click.Context, signer: str) -> None:
+    """Publish the signing account's public key in the KeyDirectory (idempotent)."""
+    reader = _reader(ctx)
+    account = _signer(reader, signer)
+    public = crypto.public_key_of(bytes(account.key))
+    directory = reader.contract("KeyDirectory", reader.manifest.address("KeyDirectory"))
+    try:
+        if bytes(directory.functions.publicKeyOf(account.address).call()) == public:
+            click.echo(f"{account.address}: key already published")
+            return
+    except ContractLogicError:
+        pass
+    _transactor(reader).send(
+        account, directory.functions.publish(public), f"publishing the key of {account.address}"
+    )
+    click.echo(f"{account.address}: key published")
+
+
+@main.command("demo")
+@click.option(
+    "--work",
+    type=click.Path(path_type=Path),
+    default=Path(".demo"),
+    show_default=True,
+    help="Folder for the generated activity data and evidence files.",
+)
+@click.pass_context
+def demo_command(ctx: click.Context, work: Path) -> None:
+    """Onboard three sample enterprises and submit their 2023 records (local chain; idempotent)."""
+    reader = _reader(ctx)
+    tx = _transactor(reader)
+    total = 13 * len(demo.ENTERPRISES)
+    with click.progressbar(length=total, label="submitting", file=sys.stderr) as bar:
+        runs = demo.run(reader, tx, reader.store, work, progress=lambda _step: bar.update(1))
+    header = f"{'enterprise':24} {'industry':8} {'months (tCO2e)':>16} {'annual (tCO2e)':>16}"
+    click.echo(f"\n{header}  evidence")
+    for run in runs:
+        months = sum(o.result.total for o in run.monthly)
+        evidence = "encrypted for regulator + agency" if run.enterprise.encrypted else "plain"
+        click.echo(
+            f"{run.enterprise.credit_code:24} {run.enterprise.industry:8} {months:>16} "
+            f"{run.annual.result.total:>16}  {evidence}"
+        )
+    click.echo(
+        f"{tx.sent} transactions, {tx.gas_used:,} gas this run "
+        "(0 when everything was already on chain)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -18,9 +18,9 @@ from .manifest import ContractRecord, Manifest
 from .paths import SEEDS
 from .store import DocumentStore
 
-SINGLETONS = ("CarbonIndex", "DataLayer")
+SINGLETONS = ("CarbonIndex", "DataLayer", "KeyDirectory", "EnterpriseFactory")
 STANDARD_KINDS = {"factor": "FactorLibrary", "formula": "FormulaLibrary", "calculate": "CalcCode"}
-ABI_KINDS = (*SINGLETONS, *STANDARD_KINDS.values())
+ABI_KINDS = (*SINGLETONS, *STANDARD_KINDS.values(), "EnterpriseCarbon")
 # Bytes above this go to the off-chain store with only their digest on chain; below, into state
 # (SSTORE2), where they stay readable for as long as the chain exists.
 STATE_LIMIT = 48 * 1024
@@ -135,8 +135,28 @@ class SuiteDeployer:
                 self.account.address, self.account.address, index.address
             ),
         )
-        if not self._tracked(index, layer.address):
-            self.gas.add("index.track(DataLayer)", index.track(layer.address, sender=self.account))
+        keys = self._singleton(
+            "KeyDirectory",
+            lambda impl: impl.initialize.encode_input(self.account.address, index.address),
+        )
+        factory = self._singleton(
+            "EnterpriseFactory",
+            lambda impl: impl.initialize.encode_input(
+                self.account.address,
+                index.address,
+                self.manifest.implementations["EnterpriseCarbon"],
+                self.manifest.implementations["DataLayer"],
+            ),
+        )
+        for kind, proxy in (
+            ("DataLayer", layer),
+            ("KeyDirectory", keys),
+            ("EnterpriseFactory", factory),
+        ):
+            if not self._tracked(index, proxy.address):
+                self.gas.add(
+                    f"index.track({kind})", index.track(proxy.address, sender=self.account)
+                )
         for seed in seeds if seeds is not None else seed_documents():
             self._publish(index, layer, seed)
         return self.manifest

@@ -39,3 +39,11 @@ class NotDeployedError(ChainError):
 
 class StoreError(CarbonError):
     """The content-addressed store does not hold, or cannot keep, a document."""
+
+
+class EncryptionError(CarbonError):
+    """An envelope cannot be made or opened: bad key, malformed envelope, or tampering."""
+
+
+class NotARecipientError(EncryptionError):
+    """The key offered is not one of the keys an envelope was encrypted for."""

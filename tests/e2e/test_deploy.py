@@ -18,13 +18,17 @@ SAMPLE = SEEDS / "activity" / "seed001_example.json"
 
 def test_manifest_names_every_contract_with_proxy_and_implementation(suite, seeds, chain):
     contracts = suite.manifest.contracts
-    assert {"CarbonIndex", "DataLayer", *(s.name for s in seeds)} <= set(contracts)
+    singletons = {"CarbonIndex", "DataLayer", "KeyDirectory", "EnterpriseFactory"}
+    assert singletons | {s.name for s in seeds} <= set(contracts)
     for record in contracts.values():
         assert record.implementation and record.implementation != record.address
         assert len(chain.provider.get_code(record.address)) > 0
     assert set(suite.manifest.abis) == {
         "CarbonIndex",
         "DataLayer",
+        "KeyDirectory",
+        "EnterpriseFactory",
+        "EnterpriseCarbon",
         "FactorLibrary",
         "FormulaLibrary",
         "CalcCode",

@@ -1,0 +1,338 @@
+"""The enterprise backend: evidence into the store and the DataLayer, emissions computed from the
+chain's own standards, and the record submitted with the exact versions used.
+
+`submit` checks everything it can before the first transaction (the enterprise, the signers'
+roles, the activity document, the evidence files, the recipients' keys, the calculation), so bad
+input leaves nothing behind. Every step then looks at the chain before it writes: an entry that
+exists is not stored again, a record that exists is not submitted again. Encryption is derived
+from the writer's key and the plaintext, so a retry produces the same envelope and the same
+digest. Running the same submission again, after a crash or a node restart, finishes the job
+without a second record or a second copy of anything.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from web3 import Web3
+from web3.contract import Contract
+from web3.exceptions import ContractLogicError
+
+from . import calculator, crypto, documents, standards
+from .calculator import CalculationResult
+from .chain import ChainReader
+from .errors import CarbonError, DocumentError
+from .store import DocumentStore
+from .transact import RevertError, Transactor
+
+# Small documents go into an event log (about 41 gas per byte); larger ones keep only their
+# digest on chain and their bytes in the content-addressed store.
+LOG_LIMIT = 16 * 1024
+STATUS_NONE, STATUS_IN_PROGRESS, STATUS_COMPLETED, STATUS_CANCELLED = range(4)
+
+Progress = Callable[[str], None]
+
+
+class EnterpriseError(CarbonError):
+    """The enterprise, a signer or an input does not allow the submission."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What `carbon enterprise submit` asks for."""
+
+    credit_code: str
+    year: int
+    title: str
+    activity: Path
+    evidence: Sequence[Path] = ()
+    encrypt_for: Sequence[str] = ()
+    pinned: Sequence[str] = ()
+    aggregated: bool = False
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as the DataLayer keeps it: its digest, and the plaintext's if encrypted."""
+
+    name: str
+    digest: str
+    plaintext_sha256: str
+    encrypted: bool
+    data: bytes = field(repr=False)
+
+    def extrainfo(self, kind: str) -> dict[str, Any]:
+        entry = {"name": self.name, "datalayerhash": self.digest, "kind": kind}
+        if self.encrypted:
+            entry.update({"encrypted": True, "sha256": self.plaintext_sha256})
+        return entry
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a submission left on chain."""
+
+    credit_code: str
+    year: int
+    index: int
+    data: str
+    result: CalculationResult
+    standards: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    created: bool
+
+
+class EnterpriseBackend:
+    """Submits an enterprise's records: `writer` stores entries, `admin` submits records."""
+
+    def __init__(
+        self,
+        reader: ChainReader,
+        tx: Transactor,
+        store: DocumentStore,
+        writer: LocalAccount,
+        admin: LocalAccount,
+    ) -> None:
+        self.reader = reader
+        self.tx = tx
+        self.store = store
+        self.writer = writer
+        self.admin = admin
+
+    # -- looking things up -----------------------------------------------------------------
+
+    def recipients(self, addresses: Sequence[str]) -> dict[str, bytes]:
+        """The published public key of every recipient, or an error naming the one without."""
+        directory = self.reader.contract(
+            "KeyDirectory", self.reader.manifest.address("KeyDirectory")
+        )
+        keys = {}
+        for address in addresses:
+            if not Web3.is_address(address):
+                raise EnterpriseError(f"--encrypt-for {address!r} is not an Ethereum address")
+            checksummed = Web3.to_checksum_address(address)
+            try:
+                keys[checksummed] = bytes(directory.functions.publicKeyOf(checksummed).call())
+            except ContractLogicError as exc:
+                raise EnterpriseError(
+                    f"no public key published for {checksummed}; that account must run "
+                    "`carbon keys publish` before documents can be encrypted for it"
+                ) from exc
+        return keys
+
+    # -- the submission --------------------------------------------------------------------
+
+    def submit(self, submission: Submission, progress: Progress = lambda _: None) -> Outcome:
+        """Stores evidence and activity data, computes, and submits the record (idempotent)."""
+        carbon, layer = self.reader.enterprise(submission.credit_code)
+        self._require_roles(carbon, layer)
+        activity = documents.load_file(submission.activity, "activity")
+        if not 1900 <= submission.year <= 9999:
+            raise EnterpriseError(f"--year {submission.year} is not a year")
+        recipients = self.recipients(self._readers(submission.encrypt_for))
+        evidence = [self._seal(path, recipients) for path in submission.evidence]
+        _check_self_measured_evidence(activity, evidence, submission.activity)
+        chosen = standards.from_chain(
+            self.reader, _industry(carbon), pinned=_pins(activity, submission.pinned)
+        )
+        activity["standards"] = {
+            "factors": chosen.refs["factor"].name,
+            "formulas": chosen.refs["formula"].name,
+            "code": chosen.refs["calculate"].name,
+        }
+        result = calculator.calculate(chosen.factors, chosen.formulas, chosen.code, activity)
+        progress("checked")
+
+        for doc in evidence:
+            self._ensure_entry(layer, doc, ())
+        progress("evidence stored")
+        document = _final_document(activity, evidence, result)
+        stored = StoredDocument(
+            submission.activity.name,
+            documents.sha256_hex(document),
+            documents.sha256_hex(document),
+            False,
+            document,
+        )
+        self._ensure_entry(layer, stored, [d.digest for d in evidence])
+        progress("activity data stored")
+        set_id = self._standards_set(chosen)
+        index, created = self._ensure_record(carbon, submission, stored.digest, result, set_id)
+        progress("record submitted" if created else "record already on chain")
+        return Outcome(
+            submission.credit_code,
+            submission.year,
+            index,
+            stored.digest,
+            result,
+            chosen.provenance(),
+            [d.extrainfo("evidence") for d in evidence],
+            created,
+        )
+
+    def _readers(self, extra: Sequence[str]) -> list[str]:
+        """Encryption recipients: those asked for and, when there are any, the writer itself."""
+        return [*extra, self.writer.address] if extra else []
+
+    def _require_roles(self, carbon: Contract, layer: Contract) -> None:
+        for contract, role, account, what in (
+            (layer, "DATA_WRITER", self.writer, "store the enterprise's data entries"),
+            (carbon, "ENTERPRISE_ADMIN", self.admin, "submit the enterprise's records"),
+        ):
+            if not contract.functions.hasRole(keccak(text=role), account.address).call():
+                raise EnterpriseError(
+                    f"{account.address} lacks {role} on {contract.address} and cannot {what}"
+                )
+
+    def _seal(self, path: Path, recipients: dict[str, bytes]) -> StoredDocument:
+        plain = _read_evidence(path)
+        plain_digest = documents.sha256_hex(plain)
+        if not recipients:
+            return StoredDocument(path.name, plain_digest, plain_digest, False, plain)
+        # Deterministic per (writer, plaintext, readers): a retry yields the same envelope.
+        seed = hashlib.sha256(
+            bytes(self.writer.key)
+            + bytes.fromhex(plain_digest[2:])
+            + "".join(sorted(recipients)).encode()
+        ).digest()
+        envelope = crypto.encrypt(plain, recipients, seed=seed)
+        return StoredDocument(
+            path.name, documents.sha256_hex(envelope), plain_digest, True, envelope
+        )
+
+    def _ensure_entry(
+        self, layer: Contract, doc: StoredDocument, dependencies: Sequence[str]
+    ) -> None:
+        self.store.put(doc.data)
+        digest = bytes.fromhex(doc.digest[2:])
+        status = layer.functions.statusOf(digest).call()
+        if status == STATUS_CANCELLED:
+            raise EnterpriseError(f"{doc.name}: DataLayer entry {doc.digest} was cancelled")
+        if status == STATUS_NONE:
+            deps = [bytes.fromhex(d[2:]) for d in dependencies]
+            if len(doc.data) <= LOG_LIMIT:
+                call = layer.functions.storeInLog(doc.data, deps)
+            else:
+                call = layer.functions.storeDigest(digest, len(doc.data), deps)
+            self.tx.send(self.writer, call, f"storing {doc.name}")
+        if status in (STATUS_NONE, STATUS_IN_PROGRESS):
+            self.tx.send(self.writer, layer.functions.complete(digest), f"completing {doc.name}")
+
+    def _standards_set(self, chosen: standards.StandardSet) -> int:
+        refs = chosen.refs
+        fields = (
+            refs["factor"].name,
+            refs["factor"].revision,
+            refs["formula"].name,
+            refs["formula"].revision,
+            refs["calculate"].name,
+            refs["calculate"].revision,
+        )
+        index = self.reader.index
+        set_id = index.functions.standardsSetId(fields).call()
+        if set_id == 0:
+            self.tx.send(
+                self.admin,
+                index.functions.registerStandardsSet(fields),
+                "registering the standards set",
+            )
+            set_id = index.functions.standardsSetId(fields).call()
+        return set_id
+
+    def _ensure_record(
+        self,
+        carbon: Contract,
+        submission: Submission,
+        digest: str,
+        result: CalculationResult,
+        set_id: int,
+    ) -> tuple[int, bool]:
+        data = bytes.fromhex(digest[2:])
+        existing = _record_of(carbon, data)
+        if existing is not None:
+            return existing[1], False
+        self_measured = bool(result.self_measured)
+        call = carbon.functions.submit(
+            (
+                submission.year,
+                data,
+                submission.title,
+                result.total_micro_tonnes(),
+                set_id,
+                submission.aggregated,
+                self_measured,
+            )
+        )
+        self.tx.send(self.admin, call, f"submitting {submission.title!r}")
+        found = _record_of(carbon, data)
+        if found is None:
+            raise RevertError(f"record for {digest} not found after submitting it")
+        return found[1], True
+
+
+def _record_of(carbon: Contract, data: bytes) -> tuple[int, int] | None:
+    try:
+        return tuple(carbon.functions.recordOfData(data).call())
+    except ContractLogicError:
+        return None
+
+
+def _industry(carbon: Contract) -> str:
+    profile = carbon.functions.profile().call()
+    return bytes(profile[4]).decode("ascii")
+
+
+def _pins(activity: dict[str, Any], pinned: Sequence[str]) -> list[str]:
+    """Names pinned on the command line, else those the activity document names."""
+    if pinned:
+        return list(pinned)
+    named = activity.get("standards", {})
+    return [named[k] for k in ("factors", "formulas", "code") if named.get(k)]
+
+
+def _read_evidence(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise EnterpriseError(f"evidence file {path} cannot be read ({exc.strerror})") from exc
+    if not data:
+        raise EnterpriseError(f"evidence file {path} is empty")
+    return data
+
+
+def _check_self_measured_evidence(
+    activity: dict[str, Any], evidence: Sequence[StoredDocument], origin: Path
+) -> None:
+    """A self-measured factor's evidence must be one of the evidence files submitted with it."""
+    known = {d.digest for d in evidence} | {d.plaintext_sha256 for d in evidence}
+    known |= {e.get("datalayerhash") for e in activity.get("extrainfo", [])}
+    for i, record in enumerate(activity["records"]):
+        ref = record.get("evidence")
+        if ref is not None and ref.lower() not in known:
+            raise DocumentError(
+                f"{origin}: record {i} cites evidence {ref}, which is neither an --evidence file "
+                "nor listed in extrainfo"
+            )
+
+
+def _final_document(
+    activity: dict[str, Any], evidence: Sequence[StoredDocument], result: CalculationResult
+) -> bytes:
+    """The activity document as stored: evidence listed in extrainfo, the computed total.
+
+    Serialised compactly in the input's key order, so the same input gives the same bytes.
+    """
+    document = dict(activity)
+    listed = {e.get("datalayerhash") for e in document.get("extrainfo", [])}
+    document["extrainfo"] = list(document.get("extrainfo", [])) + [
+        d.extrainfo("evidence") for d in evidence if d.digest not in listed
+    ]
+    document["total"] = result.to_json()["total"]
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    documents.validate(json.loads(data), "activity", "activity document as stored")
+    return data

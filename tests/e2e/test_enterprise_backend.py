@@ -1,0 +1,209 @@
+"""The enterprise backend against the deployed suite: evidence, calculation, record, retries."""
+
+import hashlib
+import json
+
+import pytest
+from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER
+
+from offchain import crypto
+from offchain.enterprise import EnterpriseBackend, EnterpriseError, Submission
+from offchain.errors import DocumentError
+from offchain.transact import ErrorDecoder, Transactor
+
+
+@pytest.fixture(scope="module")
+def tx(reader):
+    return Transactor(reader.w3, ErrorDecoder(reader.manifest.abis.values()))
+
+
+@pytest.fixture(scope="module")
+def onboarded(reader, tx):
+    """Credit code -> (carbon, layer) of an enterprise onboarded by the regulator."""
+    factory = reader.contract("EnterpriseFactory", reader.manifest.address("EnterpriseFactory"))
+    directory = reader.contract("KeyDirectory", reader.manifest.address("KeyDirectory"))
+    for account in (WRITER, REGULATOR, AGENCY):
+        tx.send(
+            account,
+            directory.functions.publish(crypto.public_key_of(bytes(account.key))),
+            "publish key",
+        )
+
+    def onboard(code: str, industry: bytes = b"01"):
+        tx.send(
+            REGULATOR,
+            factory.functions.onboard(
+                ("示范电厂", code, industry, "北京", ADMIN.address, WRITER.address)
+            ),
+            "onboard",
+        )
+        return reader.enterprise(code)
+
+    return onboard
+
+
+@pytest.fixture
+def backend(reader, tx, store):
+    return EnterpriseBackend(reader, tx, store, WRITER, ADMIN)
+
+
+def test_submit_stores_evidence_computes_and_records(
+    backend, onboarded, activity, reader, evidence
+):
+    carbon, layer = onboarded("91110000000000001A")
+    outcome = backend.submit(
+        Submission("91110000000000001A", 2023, "2023年4月", activity, evidence)
+    )
+    record = carbon.functions.record(2023, outcome.index).call()
+    assert record[4] == 288_324_366 and record[3] is True  # result, selfMeasured
+    stored = json.loads(reader.document(layer.address, outcome.data))
+    assert [e["name"] for e in stored["extrainfo"]] == ["test_report.txt", "ledger.csv"]
+    assert stored["total"] == "288.324366"
+    entry = reader.entry(layer.address, outcome.data)
+    assert entry["status"] == "Completed"
+    assert set(entry["dependencies"]) == {e["datalayerhash"] for e in stored["extrainfo"]}
+    set_id = record[5]
+    assert reader.index.functions.standardsSet(set_id).call()[0] == "GB_01_factor_20231001_0000"
+
+
+def test_the_same_submission_twice_leaves_one_record(backend, onboarded, activity, tx, evidence):
+    carbon, layer = onboarded("91110000000000002A")
+    submission = Submission("91110000000000002A", 2023, "四月", activity, evidence)
+    first = backend.submit(submission)
+    entries, sent = layer.functions.entryCount().call(), tx.sent
+    second = backend.submit(submission)
+    assert (second.created, second.index, second.data) == (False, first.index, first.data)
+    assert carbon.functions.recordCount(2023).call() == 1
+    assert (layer.functions.entryCount().call(), tx.sent) == (entries, sent)
+
+
+@pytest.mark.parametrize("crash_after", ["evidence stored", "activity data stored"])
+def test_a_submission_that_died_midway_finishes_on_retry(
+    backend, onboarded, activity, crash_after, evidence
+):
+    code = f"9111000000000000{3 if crash_after.startswith('e') else 4}A"
+    carbon, layer = onboarded(code)
+    submission = Submission(code, 2023, "四月", activity, evidence)
+
+    def crash(step: str) -> None:
+        if step == crash_after:
+            raise KeyboardInterrupt(step)
+
+    with pytest.raises(KeyboardInterrupt):
+        backend.submit(submission, progress=crash)
+    assert carbon.functions.recordCount(2023).call() == 0
+    backend.submit(submission)
+    assert carbon.functions.recordCount(2023).call() == 1
+    assert layer.functions.entryCount().call() == 3  # two evidence files, one activity document
+
+
+def test_encrypted_evidence_is_readable_by_its_recipients_only(
+    backend, onboarded, activity, reader, evidence
+):
+    _, layer = onboarded("91110000000000005A")
+    outcome = backend.submit(
+        Submission(
+            "91110000000000005A",
+            2023,
+            "四月",
+            activity,
+            evidence,
+            encrypt_for=[REGULATOR.address, AGENCY.address],
+        )
+    )
+    listed = outcome.evidence[0]
+    envelope = reader.document(layer.address, listed["datalayerhash"])
+    plain = (activity.parent / "test_report.txt").read_bytes()
+    for reader_account in (WRITER, REGULATOR, AGENCY):
+        assert crypto.decrypt(envelope, bytes(reader_account.key)) == plain
+    with pytest.raises(crypto.NotARecipientError):
+        crypto.decrypt(envelope, bytes(OUTSIDER.key))
+    assert listed["encrypted"] and listed["sha256"] == "0x" + hashlib.sha256(plain).hexdigest()
+
+
+def test_an_encrypted_submission_retried_stores_nothing_twice(
+    backend, onboarded, activity, tx, evidence
+):
+    _, layer = onboarded("91110000000000006A")
+    submission = Submission(
+        "91110000000000006A",
+        2023,
+        "四月",
+        activity,
+        evidence,
+        encrypt_for=[AGENCY.address],
+    )
+    backend.submit(submission)
+    sent = tx.sent
+    assert not backend.submit(submission).created
+    assert tx.sent == sent and layer.functions.entryCount().call() == 3
+
+
+def test_an_unknown_enterprise_is_named(backend, activity):
+    with pytest.raises(Exception, match="no enterprise with credit code 'nobody'"):
+        backend.submit(Submission("nobody", 2023, "四月", activity))
+
+
+def test_a_signer_without_the_role_is_named_before_anything_is_sent(
+    reader, tx, store, onboarded, activity, evidence
+):
+    onboarded("91110000000000007A")
+    wrong = EnterpriseBackend(reader, tx, store, WRITER, OUTSIDER)
+    sent = tx.sent
+    with pytest.raises(EnterpriseError, match="lacks ENTERPRISE_ADMIN"):
+        wrong.submit(Submission("91110000000000007A", 2023, "四月", activity, evidence))
+    assert tx.sent == sent
+
+
+def test_an_unreadable_evidence_file_is_named_and_nothing_is_sent(
+    backend, tx, onboarded, activity, evidence
+):
+    onboarded("91110000000000008A")
+    sent = tx.sent
+    with pytest.raises(EnterpriseError, match=r"missing\.pdf cannot be read"):
+        backend.submit(
+            Submission(
+                "91110000000000008A",
+                2023,
+                "四月",
+                activity,
+                [*evidence, activity.parent / "missing.pdf"],
+            )
+        )
+    assert tx.sent == sent
+
+
+def test_a_recipient_without_a_published_key_is_named(backend, tx, onboarded, activity, evidence):
+    onboarded("91110000000000009A")
+    sent = tx.sent
+    with pytest.raises(EnterpriseError, match=f"no public key published for {OUTSIDER.address}"):
+        backend.submit(
+            Submission(
+                "91110000000000009A",
+                2023,
+                "四月",
+                activity,
+                evidence,
+                encrypt_for=[OUTSIDER.address],
+            )
+        )
+    assert tx.sent == sent
+
+
+def test_self_measured_evidence_must_be_submitted(backend, tx, onboarded, activity, evidence):
+    onboarded("91110000000000010A")
+    sent = tx.sent
+    with pytest.raises(DocumentError, match="record 0 cites evidence"):
+        backend.submit(Submission("91110000000000010A", 2023, "四月", activity))
+    assert tx.sent == sent
+
+
+def test_a_calculation_error_leaves_nothing_behind(backend, tx, onboarded, activity, evidence):
+    onboarded("91110000000000011A")
+    document = json.loads(activity.read_text("utf-8"))
+    document["records"].append({"fuel": "燃料X", "FC": 1, "unit": "t"})
+    activity.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    sent = tx.sent
+    with pytest.raises(Exception, match="record 3"):
+        backend.submit(Submission("91110000000000011A", 2023, "四月", activity, evidence))
+    assert tx.sent == sent

@@ -1,0 +1,138 @@
+"""A submission interrupted by a killed process or a restarted node finishes on retry,
+without a second record or a second copy of any entry."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from ape import accounts, networks, project
+from e2e_support import ADMIN, REGULATOR, WRITER
+from web3 import Web3
+
+from offchain.chain import ChainReader
+from offchain.deploy import SuiteDeployer
+from offchain.enterprise import EnterpriseBackend, Submission
+from offchain.manifest import Manifest
+from offchain.node import LocalNode
+from offchain.paths import ROOT
+from offchain.store import FolderStore
+from offchain.transact import ErrorDecoder, Transactor
+
+CODE = "91110000RETRY0001A"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def onboard(reader: ChainReader, tx: Transactor, code: str) -> None:
+    factory = reader.contract("EnterpriseFactory", reader.manifest.address("EnterpriseFactory"))
+    tx.send(
+        REGULATOR,
+        factory.functions.onboard(
+            ("重试示范电厂", code, b"01", "北京", ADMIN.address, WRITER.address)
+        ),
+        "onboard",
+    )
+
+
+def records_and_entries(reader: ChainReader, code: str) -> tuple[int, int]:
+    carbon, layer = reader.enterprise(code)
+    return carbon.functions.recordCount(2023).call(), layer.functions.entryCount().call()
+
+
+def test_a_killed_submit_command_finishes_when_run_again(
+    suite, chain, reader, store, tmp_path, activity, evidence
+):
+    tx = Transactor(reader.w3, ErrorDecoder(reader.manifest.abis.values()))
+    onboard(reader, tx, CODE)
+    manifest = tmp_path / "local.json"
+    suite.manifest.rpc = chain.provider.uri
+    suite.manifest.save(manifest)
+    command = [
+        sys.executable,
+        "-m",
+        "offchain.cli",
+        "--deployment",
+        str(manifest),
+        "enterprise",
+        "submit",
+        "--enterprise",
+        CODE,
+        "--year",
+        "2023",
+        "--title",
+        "四月",
+        "--activity",
+        str(activity),
+        "--as",
+        "dev:3",
+        "--writer",
+        "dev:4",
+        *(arg for f in evidence for arg in ("--evidence", str(f))),
+    ]
+    env = {**os.environ, "CARBON_PAUSE_AFTER": "activity data stored", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while records_and_entries(reader, CODE)[1] < 3 and time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read()
+        time.sleep(0.2)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert records_and_entries(reader, CODE) == (0, 3), "killed before the record was submitted"
+    env.pop("CARBON_PAUSE_AFTER")
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert records_and_entries(reader, CODE) == (1, 3)
+
+
+def test_a_submission_interrupted_by_a_node_restart_finishes_after_it(
+    tmp_path, seeds, activity, evidence
+):
+    node = LocalNode(directory=tmp_path / "chain", port=free_port())
+    node.start()
+    try:
+        with networks.parse_network_choice(f"ethereum:local:{node.url}") as provider:
+            deployer = SuiteDeployer(
+                project,
+                accounts.test_accounts[0],
+                Manifest("ethereum:local", 1337, node.url),
+                FolderStore(tmp_path / "store"),
+                provider.get_code,
+            )
+            deployer.deploy(iter(seeds))
+        manifest = deployer.manifest
+        submission = Submission(CODE, 2023, "四月", activity, evidence)
+
+        def session() -> tuple[ChainReader, EnterpriseBackend]:
+            reader = ChainReader(
+                Web3(Web3.HTTPProvider(node.url)), manifest, FolderStore(tmp_path / "store")
+            )
+            tx = Transactor(reader.w3, ErrorDecoder(manifest.abis.values()))
+            return reader, EnterpriseBackend(reader, tx, reader.store, WRITER, ADMIN)
+
+        reader, backend = session()
+        onboard(reader, backend.tx, CODE)
+
+        def stop_the_node(step: str) -> None:
+            if step == "evidence stored":
+                node.stop()
+                raise ConnectionError("node went away")
+
+        with pytest.raises(ConnectionError):
+            backend.submit(submission, progress=stop_the_node)
+        assert not node.is_up()
+        node.start()
+        reader, backend = session()
+        assert records_and_entries(reader, CODE) == (0, 2)  # the evidence survived the restart
+        backend.submit(submission)
+        assert records_and_entries(reader, CODE) == (1, 3)
+    finally:
+        node.stop()
