@@ -21,7 +21,8 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 .PHONY: help setup compile test lint demo bench node-stop clean
 
 help:
-	@echo "make demo   start a local node, deploy the suite, compute the sample enterprise"
+	@echo "make demo   start a local node, deploy the suite and the 24 industries' standards,"
+	@echo "            compute the sample enterprise, onboard three enterprises and submit their year"
 	@echo "make test   lint and run every test against a real anvil node"
 	@echo "make bench  print the gas, storage and calculator benchmark tables"
 
@@ -67,6 +68,7 @@ demo: compile
 	carbon node start
 	ape run deploy --network $(NETWORK)
 	carbon calc --activity seeds/activity/seed001_example.json
+	carbon demo
 
 bench: compile
 	python bench/run.py
@@ -75,4 +77,4 @@ node-stop:
 	carbon node stop
 
 clean:
-	rm -rf .build .chain .store deployments $(TOOLCHAIN) .ape
+	rm -rf .build .chain .store .demo deployments $(TOOLCHAIN) .ape

@@ -14,7 +14,7 @@ from typing import Any
 
 from ape import accounts, networks, project
 
-from bench import calculator_bench
+from bench import calculator_bench, enterprise_bench, industries_bench
 from bench.floor import floor
 from offchain.deploy import SuiteDeployer, seed_documents
 from offchain.manifest import Manifest
@@ -119,7 +119,9 @@ def write_rows(w3: Any, deployer: Any, regulator: Any, stranger: Any) -> list[Ro
     add("datalayer_cancel", lambda: layer.cancel(digest_b, sender=regulator))
     add(
         "standard_publish_revision",
-        lambda: factors.publish("1.0.1", layer.address, digest_a, sender=regulator),
+        lambda: factors.publish(
+            "1.0.1", layer.address, factors.revision(0).document, sender=regulator
+        ),
     )
     add(
         "standard_update_metadata",
@@ -141,7 +143,7 @@ def write_rows(w3: Any, deployer: Any, regulator: Any, stranger: Any) -> list[Ro
     )
     add(
         "index_register",
-        lambda: index.register("GB_01_factor_20240101_0000", new_proxy.address, sender=regulator),
+        lambda: index.register("GB_99_factor_20240101_0000", new_proxy.address, sender=regulator),
     )
     other_layer = regulator.deploy(
         project.CarbonProxy,
@@ -179,13 +181,18 @@ def main() -> None:
         deploy, deployer = deployment_rows(regulator, store_dir, provider)
         layer = project.DataLayer.at(deployer.manifest.address("DataLayer"))
         storage = storage_rows(w3, layer, regulator)
+        # Before the write rows: they publish revisions the enterprise rows must not read.
+        enterprise = enterprise_bench.rows(
+            provider.uri, deployer.manifest, store_dir / "enterprise"
+        )
         writes = write_rows(w3, deployer, regulator, stranger)
-    calc = calculator_bench.rows()
+    calc = calculator_bench.rows() + industries_bench.rows()
     print_table("Gas of every external write, beside the EVM floor for the same call", writes)
     print_table("Storing documents on chain (gas per byte of document)", storage)
+    print_table("Enterprise side: onboarding and records", enterprise)
     print_table("Deployment of the suite with the seed standards", deploy)
     print_table("Calculator (QuickJS sandbox)", calc)
-    rows = writes + storage + deploy + calc
+    rows = writes + storage + enterprise + deploy + calc
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"\nwritten to {RESULTS}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_utils import keccak
-from web3 import Web3
+from web3 import HTTPProvider, Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
@@ -20,6 +20,20 @@ from .store import DocumentStore
 STORAGE_MODES = ("DigestOnly", "State", "Log")
 STATUSES = ("None", "InProgress", "Completed", "Cancelled")
 ENTRY_CONTENT_TOPIC = "0x" + keccak(text="EntryContent(bytes32,bytes)").hex()
+
+
+class CountingHTTPProvider(HTTPProvider):
+    """An HTTP provider that counts JSON-RPC round trips; a batch is one round trip."""
+
+    round_trips = 0
+
+    def make_request(self, method: Any, params: Any) -> Any:
+        self.round_trips += 1
+        return super().make_request(method, params)
+
+    def make_batch_request(self, requests: Any) -> Any:
+        self.round_trips += 1
+        return super().make_batch_request(requests)
 
 
 @dataclass(frozen=True)

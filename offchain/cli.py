@@ -302,23 +302,28 @@ def enterprise_submit(
     signer: str,
 ) -> None:
     """Store evidence, compute from the chain's standards and submit the record (safe to retry)."""
+    submission = Submission(
+        credit_code, year, title, activity, evidence, encrypt_for, pinned, aggregated
+    )
+    _run_submission(ctx, submission, writer_spec or signer, signer, as_json)
+
+
+def _run_submission(
+    ctx: click.Context, submission: Submission, writer_spec: str, admin_spec: str, as_json: bool
+) -> None:
     reader = _reader(ctx)
     backend = EnterpriseBackend(
         reader,
         _transactor(reader),
         reader.store,
-        _signer(reader, writer_spec or signer),
-        _signer(reader, signer),
-    )
-    submission = Submission(
-        credit_code, year, title, activity, evidence, encrypt_for, pinned, aggregated
+        _signer(reader, writer_spec),
+        _signer(reader, admin_spec),
     )
     steps = ("checked", "evidence stored", "activity data stored", "record submitted")
     # Fault injection for the tests that kill a submission mid-way: pause after a named step.
     pause_after = os.environ.get("CARBON_PAUSE_AFTER")
-    with click.progressbar(
-        length=len(steps), label=f"{credit_code} {title}", file=sys.stderr
-    ) as bar:
+    label = f"{submission.credit_code} {submission.title}"
+    with click.progressbar(length=len(steps), label=label, file=sys.stderr) as bar:
 
         def step(name: str) -> None:
             bar.update(1)
@@ -330,8 +335,8 @@ def enterprise_submit(
     if as_json:
         _emit(
             {
-                "enterprise": credit_code,
-                "year": year,
+                "enterprise": submission.credit_code,
+                "year": submission.year,
                 "index": outcome.index,
                 "data": outcome.data,
                 "created": outcome.created,
@@ -343,9 +348,59 @@ def enterprise_submit(
         return
     verb = "submitted" if outcome.created else "already on chain:"
     click.echo(
-        f"{verb} {credit_code} {year} #{outcome.index} {title}: "
-        f"{outcome.result.to_json()['total']} tCO2e (data {outcome.data})"
+        f"{verb} {submission.credit_code} {submission.year} #{outcome.index} "
+        f"{submission.title}: {outcome.result.to_json()['total']} tCO2e (data {outcome.data})"
     )
+
+
+@enterprise.command("rectify")
+@click.option("--enterprise", "credit_code", required=True, help="Credit code of the enterprise.")
+@click.option("--year", type=int, required=True)
+@click.option("--index", "replaces", type=int, required=True, help="The record being replaced.")
+@click.option("--title", required=True, help="Title of the rectified record, e.g. 4月(整改后).")
+@click.option("--activity", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--rectification-evidence",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The rectification file (整改文件) that explains the change.",
+)
+@click.option("--evidence", type=click.Path(path_type=Path), multiple=True)
+@click.option("--encrypt-for", multiple=True, metavar="ADDR")
+@click.option("--aggregated", is_flag=True)
+@click.option("--writer", "writer_spec", default=None, metavar="SPEC")
+@click.option("--json", "as_json", is_flag=True)
+@_AS
+@click.pass_context
+def enterprise_rectify(
+    ctx: click.Context,
+    credit_code: str,
+    year: int,
+    replaces: int,
+    title: str,
+    activity: Path,
+    rectification_evidence: Path,
+    evidence: tuple[Path, ...],
+    encrypt_for: tuple[str, ...],
+    aggregated: bool,
+    writer_spec: str | None,
+    as_json: bool,
+    signer: str,
+) -> None:
+    """Replace a record with a rectified one (整改): both stay, linked (safe to retry)."""
+    submission = Submission(
+        credit_code,
+        year,
+        title,
+        activity,
+        evidence,
+        encrypt_for,
+        (),
+        aggregated,
+        replaces,
+        rectification_evidence,
+    )
+    _run_submission(ctx, submission, writer_spec or signer, signer, as_json)
 
 
 @enterprise.command("records")

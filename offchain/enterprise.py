@@ -54,6 +54,9 @@ class Submission:
     encrypt_for: Sequence[str] = ()
     pinned: Sequence[str] = ()
     aggregated: bool = False
+    # A rectification (整改): the record of the same year it replaces, and the evidence of why.
+    replaces: int | None = None
+    rectification_evidence: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ class EnterpriseBackend:
         recipients = self.recipients(self._readers(submission.encrypt_for))
         evidence = [self._seal(path, recipients) for path in submission.evidence]
         _check_self_measured_evidence(activity, evidence, submission.activity)
+        rectification = self._rectification(carbon, submission, recipients)
         chosen = standards.from_chain(
             self.reader, _industry(carbon), pinned=_pins(activity, submission.pinned)
         )
@@ -148,10 +152,10 @@ class EnterpriseBackend:
         result = calculator.calculate(chosen.factors, chosen.formulas, chosen.code, activity)
         progress("checked")
 
-        for doc in evidence:
+        for doc in [*evidence, *rectification]:
             self._ensure_entry(layer, doc, ())
         progress("evidence stored")
-        document = _final_document(activity, evidence, result)
+        document = _final_document(activity, evidence, rectification, result)
         stored = StoredDocument(
             submission.activity.name,
             documents.sha256_hex(document),
@@ -159,10 +163,11 @@ class EnterpriseBackend:
             False,
             document,
         )
-        self._ensure_entry(layer, stored, [d.digest for d in evidence])
+        self._ensure_entry(layer, stored, [d.digest for d in [*evidence, *rectification]])
         progress("activity data stored")
-        set_id = self._standards_set(chosen)
-        index, created = self._ensure_record(carbon, submission, stored.digest, result, set_id)
+        index, created = self._ensure_record(
+            carbon, submission, stored.digest, result, chosen, rectification
+        )
         progress("record submitted" if created else "record already on chain")
         return Outcome(
             submission.credit_code,
@@ -174,6 +179,27 @@ class EnterpriseBackend:
             [d.extrainfo("evidence") for d in evidence],
             created,
         )
+
+    def _rectification(
+        self, carbon: Contract, submission: Submission, recipients: dict[str, bytes]
+    ) -> list[StoredDocument]:
+        """The sealed rectification evidence, after checking the record it replaces."""
+        if submission.replaces is None:
+            return []
+        if submission.rectification_evidence is None:
+            raise EnterpriseError("a rectification needs its evidence (--rectification-evidence)")
+        try:
+            replaced = carbon.functions.record(submission.year, submission.replaces).call()
+        except ContractLogicError as exc:
+            raise EnterpriseError(
+                f"there is no record #{submission.replaces} in {submission.year} to rectify"
+            ) from exc
+        sealed = self._seal(submission.rectification_evidence, recipients)
+        if not replaced[1] and not _already_rectified(carbon, submission.year, submission.replaces):
+            raise EnterpriseError(
+                f"record #{submission.replaces} of {submission.year} is already invalid"
+            )
+        return [sealed]
 
     def _readers(self, extra: Sequence[str]) -> list[str]:
         """Encryption recipients: those asked for and, when there are any, the writer itself."""
@@ -250,29 +276,37 @@ class EnterpriseBackend:
         submission: Submission,
         digest: str,
         result: CalculationResult,
-        set_id: int,
+        chosen: standards.StandardSet,
+        rectification: Sequence[StoredDocument],
     ) -> tuple[int, bool]:
         data = bytes.fromhex(digest[2:])
         existing = _record_of(carbon, data)
         if existing is not None:
             return existing[1], False
-        self_measured = bool(result.self_measured)
-        call = carbon.functions.submit(
-            (
-                submission.year,
-                data,
-                submission.title,
-                result.total_micro_tonnes(),
-                set_id,
-                submission.aggregated,
-                self_measured,
-            )
+        fields = (
+            submission.year,
+            data,
+            submission.title,
+            result.total_micro_tonnes(),
+            self._standards_set(chosen),
+            submission.aggregated,
+            bool(result.self_measured),
         )
+        if rectification:
+            evidence = bytes.fromhex(rectification[0].digest[2:])
+            call = carbon.functions.rectify(submission.replaces, fields, evidence)
+        else:
+            call = carbon.functions.submit(fields)
         self.tx.send(self.admin, call, f"submitting {submission.title!r}")
         found = _record_of(carbon, data)
         if found is None:
             raise RevertError(f"record for {digest} not found after submitting it")
         return found[1], True
+
+
+def _already_rectified(carbon: Contract, year: int, index: int) -> bool:
+    """Whether a valid record of `year` replaces record `index` (a retried rectification)."""
+    return any(r[1] and r[6] == index + 1 for r in carbon.functions.records(year).call())
 
 
 def _record_of(carbon: Contract, data: bytes) -> tuple[int, int] | None:
@@ -321,7 +355,10 @@ def _check_self_measured_evidence(
 
 
 def _final_document(
-    activity: dict[str, Any], evidence: Sequence[StoredDocument], result: CalculationResult
+    activity: dict[str, Any],
+    evidence: Sequence[StoredDocument],
+    rectification: Sequence[StoredDocument],
+    result: CalculationResult,
 ) -> bytes:
     """The activity document as stored: evidence listed in extrainfo, the computed total.
 
@@ -329,8 +366,10 @@ def _final_document(
     """
     document = dict(activity)
     listed = {e.get("datalayerhash") for e in document.get("extrainfo", [])}
+    added = [d.extrainfo("evidence") for d in evidence]
+    added += [d.extrainfo("rectification") for d in rectification]
     document["extrainfo"] = list(document.get("extrainfo", [])) + [
-        d.extrainfo("evidence") for d in evidence if d.digest not in listed
+        e for e in added if e["datalayerhash"] not in listed
     ]
     document["total"] = result.to_json()["total"]
     data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

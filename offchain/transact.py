@@ -72,6 +72,7 @@ class Transactor:
         self.decoder = decoder
         self.sent = 0
         self.gas_used = 0
+        self.receipts: list[tuple[str, Any]] = []
 
     def send(self, account: LocalAccount, call: ContractFunction, label: str) -> Any:
         """Sends `call` from `account`; raises RevertError naming the reason if it would fail."""
@@ -89,6 +90,7 @@ class Transactor:
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
         self.sent += 1
         self.gas_used += receipt["gasUsed"]
+        self.receipts.append((label, receipt))
         if receipt["status"] != 1:
             raise RevertError(f"{label}: transaction 0x{bytes(tx_hash).hex()} reverted")
         return receipt

@@ -13,8 +13,8 @@ from offchain.paths import SEEDS
 from offchain.store import FolderStore
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
+@pytest.fixture(scope="session")
+def store(tmp_path_factory):  # one deployment serves every e2e module
     return FolderStore(tmp_path_factory.mktemp("store"))
 
 
@@ -23,12 +23,12 @@ def store(tmp_path_factory):
 E2E_SEEDS = ("GB_calculate_", "GB_01_", "GB_02_")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeds():
     return [s for s in seed_documents() if s.name.startswith(E2E_SEEDS)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def make_deployer(project, chain, regulator, store):
     def make(manifest: Manifest) -> SuiteDeployer:
         return SuiteDeployer(project, regulator, manifest, store, chain.provider.get_code)
@@ -36,7 +36,7 @@ def make_deployer(project, chain, regulator, store):
     return make
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def suite(make_deployer, chain, seeds):
     """The deployer that deployed the suite (its gas log and manifest)."""
     deployer = make_deployer(Manifest("ethereum:local", chain.chain_id, None))
@@ -44,7 +44,7 @@ def suite(make_deployer, chain, seeds):
     return deployer
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reader(suite, chain, store):
     return ChainReader(chain.provider.web3, suite.manifest, store)
 

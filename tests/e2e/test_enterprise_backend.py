@@ -207,3 +207,50 @@ def test_a_calculation_error_leaves_nothing_behind(backend, tx, onboarded, activ
     with pytest.raises(Exception, match="record 3"):
         backend.submit(Submission("91110000000000011A", 2023, "四月", activity, evidence))
     assert tx.sent == sent
+
+
+def test_rectification_replaces_a_record_and_keeps_both(
+    backend, onboarded, activity, evidence, tmp_path
+):
+    carbon, _ = onboarded("91110000000000012A")
+    first = backend.submit(Submission("91110000000000012A", 2023, "四月", activity, evidence))
+    document = json.loads(activity.read_text("utf-8"))
+    document["records"][1]["AC"] = 9.45
+    corrected = tmp_path / "corrected.json"
+    corrected.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    report = tmp_path / "rectification.txt"
+    report.write_text("电表读数更正: 10.45 MWh -> 9.45 MWh\n", "utf-8")
+    submission = Submission(
+        "91110000000000012A",
+        2023,
+        "四月(整改后)",
+        corrected,
+        evidence,
+        replaces=first.index,
+        rectification_evidence=report,
+    )
+    second = backend.submit(submission)
+    old, new = (carbon.functions.record(2023, i).call() for i in (first.index, second.index))
+    assert (old[1], new[1], new[6]) == (False, True, first.index + 1)
+    assert new[9] == hashlib.sha256(report.read_bytes()).digest()
+    assert not backend.submit(submission).created  # a retried rectification adds nothing
+
+
+def test_rectifying_an_invalid_record_is_refused(backend, onboarded, activity, evidence, tmp_path):
+    carbon, _ = onboarded("91110000000000013A")
+    first = backend.submit(Submission("91110000000000013A", 2023, "四月", activity, evidence))
+    backend.tx.send(ADMIN, carbon.functions.invalidate(2023, first.index, "wrong"), "invalidate")
+    report = tmp_path / "rectification.txt"
+    report.write_text("x\n", "utf-8")
+    with pytest.raises(EnterpriseError, match="already invalid"):
+        backend.submit(
+            Submission(
+                "91110000000000013A",
+                2023,
+                "四月(整改后)",
+                activity,
+                evidence,
+                replaces=first.index,
+                rectification_evidence=report,
+            )
+        )

@@ -1,0 +1,87 @@
+"""Enterprise side: gas of onboarding and of submitting a record beside their floors, and the
+seconds and JSON-RPC round trips of one submission end to end (evidence, calculation, record)."""
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from web3 import Web3
+
+from bench.floor import floor
+from offchain import crypto
+from offchain.accounts import dev_account
+from offchain.chain import ChainReader, CountingHTTPProvider
+from offchain.documents import sha256_hex
+from offchain.enterprise import EnterpriseBackend, Submission
+from offchain.manifest import Manifest
+from offchain.paths import SEEDS
+from offchain.store import FolderStore
+from offchain.transact import ErrorDecoder, Transactor
+
+REGULATOR, ADMIN, WRITER = dev_account(0), dev_account(3), dev_account(4)
+
+
+def rows(uri: str, manifest: Manifest, work: Path) -> list[dict[str, Any]]:
+    provider = CountingHTTPProvider(uri)
+    reader = ChainReader(Web3(provider), manifest, FolderStore(work / "store"))
+    tx = Transactor(reader.w3, ErrorDecoder(manifest.abis.values()))
+    factory = reader.contract("EnterpriseFactory", manifest.address("EnterpriseFactory"))
+    onboarded = []
+    for n in range(2):
+        call = factory.functions.onboard(
+            (f"基准电厂{n}", f"91110000BENCH0000{n}", b"01", "北京", ADMIN.address, WRITER.address)
+        )
+        onboarded.append(tx.send(REGULATOR, call, "onboard"))
+    directory = reader.contract("KeyDirectory", manifest.address("KeyDirectory"))
+    tx.send(WRITER, directory.functions.publish(crypto.public_key_of(bytes(WRITER.key))), "key")
+
+    backend = EnterpriseBackend(reader, tx, reader.store, WRITER, ADMIN)
+    timings = []
+    for month in range(1, 4):
+        activity, evidence = _month(work, month)
+        before, started = provider.round_trips, time.perf_counter()
+        backend.submit(Submission("91110000BENCH00000", 2023, f"{month}月", activity, evidence))
+        timings.append((time.perf_counter() - started, provider.round_trips - before))
+    submits = [r for label, r in tx.receipts if label.startswith("submitting")]
+    seconds, trips = timings[-1]
+    return [
+        _gas(reader.w3, "onboard_first_enterprise_gas", onboarded[0]),
+        _gas(reader.w3, "onboard_enterprise_gas", onboarded[1]),
+        _gas(reader.w3, "submit_first_record_of_year_gas", submits[0]),
+        _gas(reader.w3, "submit_record_gas", submits[-1]),
+        {
+            "name": "submit_end_to_end_seconds",
+            "value": round(seconds, 3),
+            "unit": "s",
+            "note": "two evidence files, calculation from chain, entries and record",
+        },
+        {"name": "submit_end_to_end_round_trips", "value": trips, "unit": "RPC round trips"},
+    ]
+
+
+def _gas(w3: Web3, name: str, receipt: Any) -> dict[str, Any]:
+    f = floor(w3, receipt["transactionHash"])
+    return {
+        "name": name,
+        "value": int(receipt["gasUsed"]),
+        "unit": "gas",
+        "floor_gas": f.gas,
+        "new_slots": f.new_slots,
+    }
+
+
+def _month(work: Path, month: int) -> tuple[Path, list[Path]]:
+    folder = work / f"month{month}"
+    folder.mkdir(parents=True, exist_ok=True)
+    report = folder / "test_report.txt"
+    report.write_text(f"燃煤检测报告 2023-{month:02d}\n", "utf-8")
+    ledger = folder / "ledger.csv"
+    ledger.write_text(f"2023-{month:02d},燃煤,{100 + month}\n", "utf-8")
+    document = json.loads((SEEDS / "activity" / "seed001_example.json").read_text("utf-8"))
+    document["records"][0]["FC"] = 100 + month
+    document["records"][0]["evidence"] = sha256_hex(report.read_bytes())
+    document["extrainfo"] = []
+    activity = folder / "activity.json"
+    activity.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    return activity, [report, ledger]
