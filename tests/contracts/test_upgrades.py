@@ -114,3 +114,11 @@ def test_a_proxy_unknown_to_the_index_cannot_upgrade_while_reporting_to_it(
 def test_roles_are_granted_only_by_the_regulator(data_layer, stranger):
     with ape.reverts(data_layer.AccessControlUnauthorizedAccount):
         data_layer.grantRole(data_layer.DATA_WRITER_ROLE(), stranger, sender=stranger)
+
+
+def test_only_the_regulator_revokes_roles(data_layer, regulator, writer, stranger):
+    role = data_layer.DATA_WRITER_ROLE()
+    with ape.reverts(data_layer.AccessControlUnauthorizedAccount):
+        data_layer.revokeRole(role, writer, sender=stranger)
+    data_layer.revokeRole(role, writer, sender=regulator)
+    assert not data_layer.hasRole(role, writer)
