@@ -5,6 +5,7 @@ import {Upgradeable} from "../upgrade/Upgradeable.sol";
 import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 import {ICarbonIndex} from "../interfaces/ICarbonIndex.sol";
 import {IStandardDocument} from "../interfaces/IStandardDocument.sol";
+import {DataLayer as IDataLayerEntries} from "../standards/DataLayer.sol";
 
 /// @title CarbonIndex
 /// @notice Name -> address of every published standard, with full history (seed 001 §4, §5).
@@ -31,6 +32,16 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         uint32 formulaRevision;
         string code;
         uint32 codeRevision;
+    }
+
+    /// @notice One standard of a set resolved down to where its document's bytes are.
+    struct ResolvedStandard {
+        string name;
+        uint32 revision;
+        address standard;
+        bytes32 document;
+        address dataLayer;
+        address[] chunks;
     }
 
     /// @notice One implementation a known proxy ran, from `since` on.
@@ -151,6 +162,18 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         return sets[id - 1];
     }
 
+    /// @notice Factor library, formula library and code of set `id`, each resolved to its
+    /// document digest, DataLayer and (for documents kept in state) code chunks: what a
+    /// verifier needs to fetch them, in one call.
+    function resolveStandardsSet(uint32 id) external view returns (ResolvedStandard[3] memory resolved) {
+        CarbonIndexStorage storage $ = _carbonIndexStorage();
+        if (id == 0 || id > $.sets.length) revert UnknownStandardsSet(id);
+        StandardsSet storage set = $.sets[id - 1];
+        resolved[0] = _resolve($, set.factor, set.factorRevision);
+        resolved[1] = _resolve($, set.formula, set.formulaRevision);
+        resolved[2] = _resolve($, set.code, set.codeRevision);
+    }
+
     /// @notice The id of a combination, or 0 when it has not been registered.
     function standardsSetId(StandardsSet calldata set) external view returns (uint32) {
         return _carbonIndexStorage().setIds[keccak256(abi.encode(set))];
@@ -259,6 +282,20 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         address target = $.registrations[name].target;
         if (target == address(0)) revert UnknownName(name);
         if (revision >= IStandardDocument(target).revisionCount()) revert UnknownRevision(name, revision);
+    }
+
+    function _resolve(CarbonIndexStorage storage $, string storage name, uint32 revision)
+        private
+        view
+        returns (ResolvedStandard memory r)
+    {
+        r.name = name;
+        r.revision = revision;
+        r.standard = $.registrations[name].target;
+        IStandardDocument.Revision memory rev = IStandardDocument(r.standard).revision(revision);
+        r.document = rev.document;
+        r.dataLayer = rev.dataLayer;
+        r.chunks = IDataLayerEntries(rev.dataLayer).entry(rev.document).chunks;
     }
 
     function _track(address proxy) private {

@@ -18,15 +18,6 @@ abstract contract StandardDocument is Upgradeable, IStandardDocument {
         string name;
     }
 
-    /// @notice One published revision of the document.
-    struct Revision {
-        string version;
-        bytes32 document;
-        address dataLayer;
-        address publisher;
-        uint40 publishedAt;
-    }
-
     /// @custom:storage-location erc7201:carbon.storage.StandardDocument
     struct StandardDocumentStorage {
         Metadata metadata;

@@ -35,3 +35,13 @@ def test_a_set_cannot_name_an_unknown_standard(index, standards_set, stranger):
 def test_unknown_set_ids_are_named(index):
     with ape.reverts(index.UnknownStandardsSet, id=99):
         index.standardsSet(99)
+
+
+def test_a_set_resolves_to_each_documents_digest_layer_and_chunks(
+    index, standards_set, data_layer, stored_document
+):
+    resolved = index.resolveStandardsSet(standards_set)
+    assert [r.name for r in resolved] == list(NAMES)
+    for r in resolved:
+        assert (r.revision, r.document, r.dataLayer) == (0, stored_document, data_layer.address)
+        assert r.chunks == data_layer.entry(stored_document).chunks and len(r.chunks) == 1
