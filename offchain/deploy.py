@@ -18,7 +18,14 @@ from .manifest import ContractRecord, Manifest
 from .paths import SEEDS
 from .store import DocumentStore
 
-SINGLETONS = ("CarbonIndex", "DataLayer", "KeyDirectory", "EnterpriseFactory")
+SINGLETONS = (
+    "CarbonIndex",
+    "DataLayer",
+    "KeyDirectory",
+    "EnterpriseFactory",
+    "VerifierRegistry",
+    "CarbonVerification",
+)
 STANDARD_KINDS = {"factor": "FactorLibrary", "formula": "FormulaLibrary", "calculate": "CalcCode"}
 ABI_KINDS = (*SINGLETONS, *STANDARD_KINDS.values(), "EnterpriseCarbon")
 # Bytes above this go to the off-chain store with only their digest on chain; below, into state
@@ -148,10 +155,22 @@ class SuiteDeployer:
                 self.manifest.implementations["DataLayer"],
             ),
         )
+        registry = self._singleton(
+            "VerifierRegistry",
+            lambda impl: impl.initialize.encode_input(self.account.address, index.address),
+        )
+        verification = self._singleton(
+            "CarbonVerification",
+            lambda impl: impl.initialize.encode_input(
+                self.account.address, index.address, registry.address
+            ),
+        )
         for kind, proxy in (
             ("DataLayer", layer),
             ("KeyDirectory", keys),
             ("EnterpriseFactory", factory),
+            ("VerifierRegistry", registry),
+            ("CarbonVerification", verification),
         ):
             if not self._tracked(index, proxy.address):
                 self.gas.add(

@@ -33,6 +33,8 @@ def factor_library(deploy_proxy, regulator, editor, index, data_layer, stored_do
         "EnterpriseCarbon",
         "EnterpriseFactory",
         "KeyDirectory",
+        "VerifierRegistry",
+        "CarbonVerification",
     ],
 )
 def test_an_implementation_cannot_be_initialised(project, regulator, kind):
