@@ -7,7 +7,7 @@ Uses the GB_01 seed libraries and
 a mix of records cycling through: coal with three self-measured factors and evidence, fuel oil,
 natural gas, diesel (library defaults), purchased power (co), regional power (sd), limestone
 (percent factors), coal again with other measured values. A quarter of the records therefore
-carry self-measured values, each reported in the result.
+carry self-measured values, reported in the result (one self_measured entry per record).
 """
 
 import argparse

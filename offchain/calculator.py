@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from . import sandbox
 from .errors import CalculationError, FormulaSyntaxError, SandboxError
@@ -20,6 +20,17 @@ MICRO = Decimal("0.000001")
 EXACT = Context(prec=400)
 
 
+class SelfMeasured(TypedDict):
+    """The self-measured factors of one activity record, or of one of its sub-records (`item`,
+    its index in the record's `items`), with the evidence the record cites (None if none)."""
+
+    record: int
+    item: NotRequired[int]
+    group: str
+    evidence: str | None
+    values: dict[str, float]  # symbol -> the value as written, in the factor cell's unit
+
+
 @dataclass(frozen=True)
 class CalculationResult:
     """Emissions in tCO2e, exact decimals with six places, as the calculation code wrote them."""
@@ -27,7 +38,7 @@ class CalculationResult:
     total: Decimal
     items: dict[str, Decimal]
     warnings: list[str] = field(default_factory=list)
-    self_measured: list[dict[str, Any]] = field(default_factory=list)
+    self_measured: list[SelfMeasured] = field(default_factory=list)
 
     def total_micro_tonnes(self) -> int:
         """The total as the integer the chain stores (tCO2e × 10^6)."""
@@ -42,7 +53,9 @@ class CalculationResult:
             "total": _six_places(self.total),
             "items": {name: _six_places(value) for name, value in self.items.items()},
             "warnings": list(self.warnings),
-            "self_measured": [dict(entry) for entry in self.self_measured],
+            "self_measured": [
+                {**entry, "values": dict(entry["values"])} for entry in self.self_measured
+            ],
         }
 
     @classmethod
@@ -55,7 +68,7 @@ class CalculationResult:
         measured = data.get("self_measured")
         if not isinstance(items, dict) or not isinstance(warnings, list):
             raise SandboxError("calculation code returned a result without 'items' or 'warnings'")
-        if not isinstance(measured, list) or not all(isinstance(m, dict) for m in measured):
+        if not isinstance(measured, list) or not all(_is_measured_entry(m) for m in measured):
             raise SandboxError("calculation code returned a malformed 'self_measured' list")
         if not all(isinstance(w, str) for w in warnings):
             raise SandboxError("calculation code returned a warning that is not a string")
@@ -65,6 +78,29 @@ class CalculationResult:
             warnings=warnings,
             self_measured=measured,
         )
+
+
+_MEASURED_KEYS = {"record", "group", "evidence", "values"}
+
+
+def _is_measured_entry(m: Any) -> bool:
+    """Whether `m` has the shape of SelfMeasured."""
+    if not isinstance(m, dict) or not _MEASURED_KEYS <= m.keys() <= _MEASURED_KEYS | {"item"}:
+        return False
+    values = m["values"]
+    return (
+        _is_index(m["record"])
+        and ("item" not in m or _is_index(m["item"]))
+        and isinstance(m["group"], str)
+        and (m["evidence"] is None or isinstance(m["evidence"], str))
+        and isinstance(values, dict)
+        and len(values) > 0
+        and all(type(v) in (int, float) for v in values.values())
+    )
+
+
+def _is_index(v: Any) -> bool:
+    return type(v) is int and v >= 0
 
 
 def to_micro_tonnes(value: Decimal) -> int:

@@ -78,6 +78,20 @@ class ChainReader:
             ) from exc
         return self.contract("EnterpriseCarbon", carbon), self.contract("DataLayer", layer)
 
+    def public_key(self, address: str) -> tuple[str, bytes]:
+        """The checksummed address and the public key it published in the KeyDirectory."""
+        if not Web3.is_address(address):
+            raise ChainError(f"{address!r} is not an Ethereum address")
+        checksummed = Web3.to_checksum_address(address)
+        directory = self.contract("KeyDirectory", self.manifest.address("KeyDirectory"))
+        try:
+            return checksummed, bytes(directory.functions.publicKeyOf(checksummed).call())
+        except ContractLogicError as exc:
+            raise NotDeployedError(
+                f"no public key published for {checksummed}; that account must run "
+                "`carbon keys publish` first"
+            ) from exc
+
     def resolve(self, name: str) -> str:
         """The address registered under `name`."""
         try:

@@ -27,6 +27,7 @@ from .node import LocalNode
 from .paths import STORE_DIR
 from .store import FolderStore
 from .transact import ErrorDecoder, Transactor
+from .workflow import Verdict, Workflow
 
 
 class _Group(click.Group):
@@ -57,10 +58,24 @@ class _Group(click.Group):
     default=None,
     help="JSON-RPC URL of the node (default: the manifest's).",
 )
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path),
+    envvar="CARBON_STORE",
+    default=None,
+    help="Content-addressed document store (default .store).",
+)
 @click.pass_context
-def main(ctx: click.Context, deployment: Path | None, rpc: str | None) -> None:
+def main(
+    ctx: click.Context, deployment: Path | None, rpc: str | None, store_dir: Path | None
+) -> None:
     """Carbon-emission MRV on Ethereum: standards on chain, sandboxed calculation."""
-    ctx.obj = {"deployment": deployment or default_manifest_path(), "rpc": rpc}
+    ctx.obj = {
+        "deployment": deployment or default_manifest_path(),
+        "rpc": rpc,
+        "store": store_dir or STORE_DIR,
+    }
 
 
 def _reader(ctx: click.Context) -> ChainReader:
@@ -71,7 +86,7 @@ def _reader(ctx: click.Context) -> ChainReader:
     if chain_id != manifest.chain_id:
         described = f"{ctx.obj['deployment']} describes chain {manifest.chain_id}"
         raise ChainError(f"{url} is chain {chain_id} but {described}")
-    return ChainReader(w3, manifest, FolderStore(STORE_DIR))
+    return ChainReader(w3, manifest, FolderStore(ctx.obj["store"]))
 
 
 def _transactor(reader: ChainReader) -> Transactor:
@@ -488,7 +503,8 @@ def keys_publish(ctx: click.Context, signer: str) -> None:
 )
 @click.pass_context
 def demo_command(ctx: click.Context, work: Path) -> None:
-    """Onboard three sample enterprises and submit their 2023 records (local chain; idempotent)."""
+    """Onboard three sample enterprises, submit their 2023 records, and have the agency verify
+    every year (local chain; idempotent)."""
     reader = _reader(ctx)
     tx = _transactor(reader)
     total = 13 * len(demo.ENTERPRISES)
@@ -503,10 +519,197 @@ def demo_command(ctx: click.Context, work: Path) -> None:
             f"{run.enterprise.credit_code:24} {run.enterprise.industry:8} {months:>16} "
             f"{run.annual.result.total:>16}  {evidence}"
         )
+    with click.progressbar(length=len(runs), label="verifying", file=sys.stderr) as bar:
+        verified = demo.verify(
+            reader, tx, reader.store, work, runs, progress=lambda _step: bar.update(1)
+        )
+    click.echo(f"\n{'enterprise':24} {'verifications':14} {'state':8} {'verified (tCO2e)':>18}")
+    for outcome in verified:
+        rounds = " -> ".join("pass" if r.passed else "FAIL" for r in outcome.reports)
+        total = f"{outcome.verified_micro / 1e6:.6f}" if outcome.verified_micro is not None else "-"
+        click.echo(f"{outcome.enterprise.credit_code:24} {rounds:14} {outcome.state:8} {total:>18}")
+        for report in outcome.reports:
+            for check in (c for c in report.checks if c.status == "fail"):
+                click.echo(f"  failed: {check.subject}: {check.reason}")
     click.echo(
-        f"{tx.sent} transactions, {tx.gas_used:,} gas this run "
-        "(0 when everything was already on chain)"
+        f"reports in {work / 'reports'}; {tx.sent} transactions, {tx.gas_used:,} gas "
+        "this run (0 when everything was already on chain)"
     )
+
+
+@main.command("verify")
+@click.option("--enterprise", "credit_code", required=True, help="Credit code of the enterprise.")
+@click.option("--year", type=int, required=True)
+@click.option(
+    "--key",
+    "key_spec",
+    default=None,
+    metavar="SPEC",
+    help="Account whose key decrypts encrypted evidence: dev:N, env:VAR or keystore:PATH.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for verification_<code>_<year>.json and .md.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--submit",
+    is_flag=True,
+    help="Record the verdict on chain as the assigned agency (--key signs); the report's "
+    "digest goes with it and its bytes into the content store.",
+)
+@click.pass_context
+def verify_command(
+    ctx: click.Context,
+    credit_code: str,
+    year: int,
+    key_spec: str | None,
+    out: Path,
+    as_json: bool,
+    submit: bool,
+) -> None:
+    """Recompute an enterprise's year from the chain and the content store and check it all.
+
+    Every digest, every record's recomputation (exact, in micro-tonnes), aggregated records,
+    evidence (decrypted with --key when encrypted) and self-measured factors. Writes the report
+    as JSON and Markdown; exits 1 when a check failed.
+    """
+    import re
+
+    from .verifier import Verifier
+
+    if submit and not key_spec:
+        raise click.UsageError("--submit records the verdict as the agency: name it with --key")
+    reader = _reader(ctx)
+    key = bytes(_signer(reader, key_spec).key) if key_spec else None
+    report = Verifier(reader, reader.store, key).verify(credit_code, year)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"verification_{re.sub(r'[^A-Za-z0-9_-]', '_', credit_code)}_{year}"
+    json_path, md_path = out / f"{stem}.json", out / f"{stem}.md"
+    json_path.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    md_path.write_text(report.to_markdown(), "utf-8")
+    if submit:
+        _submit_verdict(
+            reader, _signer(reader, key_spec), credit_code, year, report, json_path.read_bytes()
+        )
+    if as_json:
+        _emit(report.to_json())
+    else:
+        click.echo(report.summary())
+        click.echo(f"  reports: {json_path} {md_path}")
+    if not report.passed:
+        ctx.exit(1)
+
+
+@main.group()
+def agency() -> None:
+    """Verification agencies in the VerifierRegistry (regulator)."""
+
+
+@agency.command("approve")
+@click.option("--address", required=True, help="The agency's account.")
+@click.option("--name", required=True)
+@click.option("--licence", required=True, help="Licence reference.")
+@_AS
+@click.pass_context
+def agency_approve(ctx: click.Context, address: str, name: str, licence: str, signer: str) -> None:
+    """Approve an agency; its public key is the one it published (`carbon keys publish`)."""
+    reader = _reader(ctx)
+    flow = Workflow(reader, _transactor(reader))
+    checksummed, public = reader.public_key(address)
+    flow.approve(_signer(reader, signer), checksummed, public, name, licence)
+    click.echo(f"{checksummed}: {flow.agency_status(checksummed)}")
+
+
+@main.group()
+def verification() -> None:
+    """The yearly verification: open and assign, close (regulator), status (anyone)."""
+
+
+@verification.command("open")
+@click.option("--enterprise", "credit_code", required=True)
+@click.option("--year", type=int, required=True)
+@click.option("--agency", "agency_address", required=True, help="Approved agency to assign.")
+@_AS
+@click.pass_context
+def verification_open(
+    ctx: click.Context, credit_code: str, year: int, agency_address: str, signer: str
+) -> None:
+    """Open an enterprise-year and assign an approved agency (idempotent)."""
+    reader = _reader(ctx)
+    flow = Workflow(reader, _transactor(reader))
+    carbon, _ = reader.enterprise(credit_code)
+    if not Web3.is_address(agency_address):
+        raise click.UsageError(f"--agency {agency_address!r} is not an Ethereum address")
+    flow.open_and_assign(
+        _signer(reader, signer), carbon, year, Web3.to_checksum_address(agency_address)
+    )
+    click.echo(f"{credit_code} {year}: {flow.state(carbon, year)}")
+
+
+@verification.command("close")
+@click.option("--enterprise", "credit_code", required=True)
+@click.option("--year", type=int, required=True)
+@_AS
+@click.pass_context
+def verification_close(ctx: click.Context, credit_code: str, year: int, signer: str) -> None:
+    """Close a passed year with the agency's recomputed total as the verified emissions."""
+    reader = _reader(ctx)
+    flow = Workflow(reader, _transactor(reader))
+    carbon, _ = reader.enterprise(credit_code)
+    verified = flow.close(_signer(reader, signer), carbon, year)
+    click.echo(f"{credit_code} {year}: Closed, verified emissions {verified / 1e6:.6f} tCO2e")
+
+
+@verification.command("status")
+@click.option("--enterprise", "credit_code", required=True)
+@click.option("--year", type=int, required=True)
+@click.pass_context
+def verification_status(ctx: click.Context, credit_code: str, year: int) -> None:
+    """Where the verification of an enterprise-year stands, with every verdict."""
+    reader = _reader(ctx)
+    flow = Workflow(reader, _transactor(reader))
+    carbon, _ = reader.enterprise(credit_code)
+    verdicts = flow.verification.functions.verdicts(carbon.address, year).call()
+    _emit(
+        {
+            "state": flow.state(carbon, year),
+            "verdicts": [
+                {
+                    "passed": v[0],
+                    "recomputed_tco2e": f"{v[1] / 1e6:.6f}",
+                    "report": "0x" + v[2].hex(),
+                    "agency": v[3],
+                    "at": v[4],
+                    "reason": v[5],
+                }
+                for v in verdicts
+            ],
+        }
+    )
+
+
+def _submit_verdict(
+    reader: ChainReader,
+    agency: LocalAccount,
+    credit_code: str,
+    year: int,
+    report: Any,
+    document: bytes,
+) -> None:
+    carbon, _ = reader.enterprise(credit_code)
+    failures = [f"{c.subject}: {c.reason}" for c in report.checks if c.status == "fail"]
+    verdict = Verdict(
+        report.passed,
+        report.recomputed_total_micro,
+        reader.store.put(document),
+        "; ".join(failures[:3])[:900],
+    )
+    state = Workflow(reader, _transactor(reader)).record(agency, carbon, year, verdict)
+    click.echo(f"  verdict recorded on chain; the verification is now {state}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
-"""The main job's enterprise part: three sample enterprises of different industries, each with
-twelve monthly records and one annual aggregated record, evidence for every month, and one
-enterprise's evidence encrypted for the regulator and the verification agency.
+"""The main job's enterprise and verification parts: three sample enterprises of different
+industries, each with twelve monthly records and one annual aggregated record, evidence for
+every month, one enterprise's evidence encrypted for the regulator and the verification agency;
+then the agency verifies every enterprise-year. One month of the power grid was keyed in by hand
+with a mistyped result: its verification fails, the enterprise rectifies (整改) the month, and the
+re-verification passes.
 
 Monthly activity is the industry's sample document scaled by a seasonal profile, so the numbers
 are plausible and reproducible; the evidence files (fuel ledgers, purchase invoices, test
@@ -26,6 +29,9 @@ from .enterprise import EnterpriseBackend, Outcome, Submission
 from .paths import SEEDS
 from .store import DocumentStore
 from .transact import Transactor
+from .verifier import Verifier
+from .verify_report import VerificationReport
+from .workflow import Verdict, Workflow
 
 YEAR = 2023
 # Load by month: winter heating and summer cooling peaks, spring and autumn troughs.
@@ -92,6 +98,8 @@ ENTERPRISES = (
     ),
 )
 REGULATOR, AGENCY = 0, 7
+# The deliberate error: the grid's June result keyed in by hand with two digits transposed.
+FAULTY = ("91310000DEMO00002B", 6)
 
 
 @dataclass(frozen=True)
@@ -124,18 +132,13 @@ def run(
         written = list(_months(enterprise, folder))
         monthly = []
         for month, (activity, evidence) in enumerate(written, start=1):
-            monthly.append(
-                backend.submit(
-                    Submission(
-                        enterprise.credit_code,
-                        YEAR,
-                        f"{YEAR}年{month}月",
-                        activity,
-                        evidence,
-                        readers,
-                    )
-                )
+            submission = Submission(
+                enterprise.credit_code, YEAR, f"{YEAR}年{month}月", activity, evidence, readers
             )
+            if (enterprise.credit_code, month) == FAULTY:
+                monthly.append(_submit_mistyped(backend, submission))
+            else:
+                monthly.append(backend.submit(submission))
             progress(f"{enterprise.credit_code} {YEAR}-{month:02d}")
         activity, evidence = _annual(enterprise, folder, written)
         annual = backend.submit(
@@ -270,3 +273,136 @@ def _test_report(document: dict[str, Any], month: str) -> str:
         for r in measured
     ]
     return "\n".join(lines) + "\n"
+
+
+def _submit_mistyped(backend: EnterpriseBackend, submission: Submission) -> Outcome:
+    """A record whose result was keyed in by hand with two digits transposed (idempotent)."""
+    prepared = backend.prepare(submission)
+    carbon, data = prepared.carbon, bytes.fromhex(prepared.data[2:])
+    micro = prepared.result.total_micro_tonnes()
+    digits = str(micro)
+    mistyped = int(digits[1] + digits[0] + digits[2:]) if digits[0] != digits[1] else micro + 10**6
+    created = False
+    try:
+        _, index = carbon.functions.recordOfData(data).call()
+    except ContractLogicError:
+        fields = backend.record_fields(prepared, result_micro=mistyped)
+        backend.tx.send(backend.admin, carbon.functions.submit(fields), "submitting by hand")
+        _, index = carbon.functions.recordOfData(data).call()
+        created = True
+    return Outcome(
+        submission.credit_code,
+        submission.year,
+        index,
+        prepared.data,
+        prepared.result,
+        prepared.chosen.provenance(),
+        [],
+        created,
+    )
+
+
+@dataclass(frozen=True)
+class YearVerification:
+    enterprise: SampleEnterprise
+    reports: list[VerificationReport]
+    state: str
+    verified_micro: int | None
+
+
+def verify(
+    reader: ChainReader,
+    tx: Transactor,
+    store: DocumentStore,
+    work: Path,
+    runs: list[EnterpriseRun],
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[YearVerification]:
+    """The agency verifies every sample enterprise-year; a failed year is rectified and verified
+    again; passed years are closed by the regulator. Idempotent."""
+    regulator, agency = dev_account(REGULATOR), dev_account(AGENCY)
+    flow = Workflow(reader, tx)
+    public = crypto.public_key_of(bytes(agency.key))
+    flow.approve(regulator, agency.address, public, "示范核查机构有限公司", "CNAS-V0001 (demo)")
+    outcomes = []
+    for run in runs:
+        carbon = reader.enterprise(run.enterprise.credit_code)[0]
+        flow.open_and_assign(regulator, carbon, YEAR, agency.address)
+        reports = [_verify_once(reader, flow, store, work, carbon, agency, run)]
+        if not reports[-1].passed and flow.state(carbon, YEAR) == "Failed":
+            _rectify(reader, tx, store, work, run)
+            reports.append(_verify_once(reader, flow, store, work, carbon, agency, run))
+        verified = None
+        if flow.state(carbon, YEAR) in ("Passed", "Closed"):
+            verified = flow.close(regulator, carbon, YEAR)
+        outcomes.append(
+            YearVerification(run.enterprise, reports, flow.state(carbon, YEAR), verified)
+        )
+        progress(f"{run.enterprise.credit_code} verified")
+    return outcomes
+
+
+def _verify_once(
+    reader: ChainReader,
+    flow: Workflow,
+    store: DocumentStore,
+    work: Path,
+    carbon: Any,
+    agency: LocalAccount,
+    run: EnterpriseRun,
+) -> VerificationReport:
+    """Verifies, writes the report (JSON and Markdown) and records the verdict if one is due."""
+    code = run.enterprise.credit_code
+    report = Verifier(reader, store, bytes(agency.key)).verify(code, YEAR)
+    folder = work / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    attempt = len(list(folder.glob(f"verification_{code}_{YEAR}_*.json"))) + 1
+    stem = folder / f"verification_{code}_{YEAR}_{attempt}"
+    document = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    stem.with_suffix(".json").write_bytes(document)
+    stem.with_suffix(".md").write_text(report.to_markdown(), "utf-8")
+    if flow.state(carbon, YEAR) in ("Assigned", "Failed"):
+        failures = [c for c in report.checks if c.status == "fail"]
+        reason = "; ".join(f"{c.subject}: {c.reason}" for c in failures[:3])[:900]
+        verdict = Verdict(report.passed, report.recomputed_total_micro, store.put(document), reason)
+        flow.record(agency, carbon, YEAR, verdict)
+    return report
+
+
+def _rectify(
+    reader: ChainReader, tx: Transactor, store: DocumentStore, work: Path, run: EnterpriseRun
+) -> None:
+    """整改: the mistyped month is submitted again from its data, replacing the wrong record."""
+    code, month = FAULTY
+    if run.enterprise.credit_code != code:
+        return
+    folder = work / code
+    document = json.loads((folder / f"activity_{month:02d}.json").read_text("utf-8"))
+    document["title"] += "(整改后)"
+    activity = _write_document(folder / f"activity_{month:02d}_rectified.json", document)
+    explanation = folder / f"rectification_{month:02d}.txt"
+    explanation.write_text(
+        f"整改说明: {YEAR}年{month}月排放量为手工录入, 两位数字颠倒; 按活动数据重新计算并提交。\n",
+        "utf-8",
+    )
+    backend = EnterpriseBackend(
+        reader, tx, store, dev_account(run.enterprise.writer), dev_account(run.enterprise.admin)
+    )
+    backend.submit(
+        Submission(
+            code,
+            YEAR,
+            f"{YEAR}年{month}月(整改后)",
+            activity,
+            [
+                p
+                for p in (
+                    folder / f"ledger_{month:02d}.csv",
+                    folder / f"test_report_{month:02d}.txt",
+                )
+                if p.exists()
+            ],
+            replaces=run.monthly[month - 1].index,
+            rectification_evidence=explanation,
+        )
+    )

@@ -29,8 +29,9 @@ SINGLETONS = (
 STANDARD_KINDS = {"factor": "FactorLibrary", "formula": "FormulaLibrary", "calculate": "CalcCode"}
 ABI_KINDS = (*SINGLETONS, *STANDARD_KINDS.values(), "EnterpriseCarbon")
 # Bytes above this go to the off-chain store with only their digest on chain; below, into state
-# (SSTORE2), where they stay readable for as long as the chain exists.
-STATE_LIMIT = 48 * 1024
+# (SSTORE2), where they stay readable for as long as the chain exists. 64 KiB at about 224 gas
+# per byte stays under the 2^24 gas cap on one transaction (EIP-7825).
+STATE_LIMIT = 64 * 1024
 _NAME_DATE = re.compile(r"_(\d{4})(\d{2})(\d{2})_[A-Za-z0-9]{4}$")
 _JS_VERSION = re.compile(r"@version\s+(\S+)")
 

@@ -19,7 +19,6 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
-from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
@@ -77,6 +76,19 @@ class StoredDocument:
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """A submission checked, computed and stored, waiting for its record."""
+
+    submission: Submission
+    carbon: Contract
+    data: str
+    result: CalculationResult
+    chosen: standards.StandardSet
+    evidence: Sequence[StoredDocument]
+    rectification: Sequence[StoredDocument]
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a submission left on chain."""
 
@@ -111,27 +123,28 @@ class EnterpriseBackend:
 
     def recipients(self, addresses: Sequence[str]) -> dict[str, bytes]:
         """The published public key of every recipient, or an error naming the one without."""
-        directory = self.reader.contract(
-            "KeyDirectory", self.reader.manifest.address("KeyDirectory")
-        )
-        keys = {}
-        for address in addresses:
-            if not Web3.is_address(address):
-                raise EnterpriseError(f"--encrypt-for {address!r} is not an Ethereum address")
-            checksummed = Web3.to_checksum_address(address)
-            try:
-                keys[checksummed] = bytes(directory.functions.publicKeyOf(checksummed).call())
-            except ContractLogicError as exc:
-                raise EnterpriseError(
-                    f"no public key published for {checksummed}; that account must run "
-                    "`carbon keys publish` before documents can be encrypted for it"
-                ) from exc
-        return keys
+        return dict(self.reader.public_key(address) for address in addresses)
 
     # -- the submission --------------------------------------------------------------------
 
     def submit(self, submission: Submission, progress: Progress = lambda _: None) -> Outcome:
         """Stores evidence and activity data, computes, and submits the record (idempotent)."""
+        prepared = self.prepare(submission, progress)
+        index, created = self._ensure_record(prepared)
+        progress("record submitted" if created else "record already on chain")
+        return Outcome(
+            submission.credit_code,
+            submission.year,
+            index,
+            prepared.data,
+            prepared.result,
+            prepared.chosen.provenance(),
+            [d.extrainfo("evidence") for d in prepared.evidence],
+            created,
+        )
+
+    def prepare(self, submission: Submission, progress: Progress = lambda _: None) -> "Prepared":
+        """Everything but the record: checks, calculation, evidence and activity data stored."""
         carbon, layer = self.reader.enterprise(submission.credit_code)
         self._require_roles(carbon, layer)
         activity = documents.load_file(submission.activity, "activity")
@@ -156,28 +169,23 @@ class EnterpriseBackend:
             self._ensure_entry(layer, doc, ())
         progress("evidence stored")
         document = _final_document(activity, evidence, rectification, result)
-        stored = StoredDocument(
-            submission.activity.name,
-            documents.sha256_hex(document),
-            documents.sha256_hex(document),
-            False,
-            document,
-        )
+        digest = documents.sha256_hex(document)
+        stored = StoredDocument(submission.activity.name, digest, digest, False, document)
         self._ensure_entry(layer, stored, [d.digest for d in [*evidence, *rectification]])
         progress("activity data stored")
-        index, created = self._ensure_record(
-            carbon, submission, stored.digest, result, chosen, rectification
-        )
-        progress("record submitted" if created else "record already on chain")
-        return Outcome(
-            submission.credit_code,
+        return Prepared(submission, carbon, digest, result, chosen, evidence, rectification)
+
+    def record_fields(self, prepared: "Prepared", result_micro: int | None = None) -> tuple:
+        """The EnterpriseCarbon.Submission of a prepared record (its standards set registered)."""
+        submission = prepared.submission
+        return (
             submission.year,
-            index,
-            stored.digest,
-            result,
-            chosen.provenance(),
-            [d.extrainfo("evidence") for d in evidence],
-            created,
+            bytes.fromhex(prepared.data[2:]),
+            submission.title,
+            prepared.result.total_micro_tonnes() if result_micro is None else result_micro,
+            self._standards_set(prepared.chosen),
+            submission.aggregated,
+            bool(prepared.result.self_measured),
         )
 
     def _rectification(
@@ -270,37 +278,21 @@ class EnterpriseBackend:
             set_id = index.functions.standardsSetId(fields).call()
         return set_id
 
-    def _ensure_record(
-        self,
-        carbon: Contract,
-        submission: Submission,
-        digest: str,
-        result: CalculationResult,
-        chosen: standards.StandardSet,
-        rectification: Sequence[StoredDocument],
-    ) -> tuple[int, bool]:
-        data = bytes.fromhex(digest[2:])
+    def _ensure_record(self, prepared: "Prepared") -> tuple[int, bool]:
+        carbon, data = prepared.carbon, bytes.fromhex(prepared.data[2:])
         existing = _record_of(carbon, data)
         if existing is not None:
             return existing[1], False
-        fields = (
-            submission.year,
-            data,
-            submission.title,
-            result.total_micro_tonnes(),
-            self._standards_set(chosen),
-            submission.aggregated,
-            bool(result.self_measured),
-        )
-        if rectification:
-            evidence = bytes.fromhex(rectification[0].digest[2:])
-            call = carbon.functions.rectify(submission.replaces, fields, evidence)
+        fields = self.record_fields(prepared)
+        if prepared.rectification:
+            evidence = bytes.fromhex(prepared.rectification[0].digest[2:])
+            call = carbon.functions.rectify(prepared.submission.replaces, fields, evidence)
         else:
             call = carbon.functions.submit(fields)
-        self.tx.send(self.admin, call, f"submitting {submission.title!r}")
+        self.tx.send(self.admin, call, f"submitting {prepared.submission.title!r}")
         found = _record_of(carbon, data)
         if found is None:
-            raise RevertError(f"record for {digest} not found after submitting it")
+            raise RevertError(f"record for {prepared.data} not found after submitting it")
         return found[1], True
 
 

@@ -384,6 +384,8 @@ def _is_number(v: Any) -> bool:
 
 
 def _type_name(v: Any) -> str:
+    if v is _MISSING:
+        return "undefined"  # what JavaScript reads for a key that is not there
     if v is None:
         return "null"
     if isinstance(v, bool):
@@ -461,6 +463,7 @@ class Cell:
 class Row:
     key: Any  # the parameter value (od), the pair of them (sd), "" (co)
     label: str
+    name: str  # what messages call the row: its label, or the group's name for co
     unit: str
     unit_norm: str
     cells: dict[str, Cell]
@@ -516,7 +519,7 @@ def _cell(raw: Any, where: str) -> Cell:
     )
 
 
-def _row(raw: Any, nparams: int, activity_unit: str, where: str) -> Row:
+def _row(raw: Any, nparams: int, activity_unit: str, where: str, group: str) -> Row:
     if not isinstance(raw, list) or len(raw) < nparams:
         raise CalculationError(f"{where}must be a list of cells")
     values: list[str] = []
@@ -536,7 +539,9 @@ def _row(raw: Any, nparams: int, activity_unit: str, where: str) -> Row:
         cells[cell.symbol] = cell
     pct = frozenset(c.symbol for c in cells.values() if c.pct)
     key: Any = values[0] if nparams == 1 else tuple(values) if nparams == 2 else ""
-    return Row(key, "/".join(values), unit, normalise_unit(unit), cells, pct)
+    label = "/".join(values)
+    name = label if nparams else group
+    return Row(key, label, name, unit, normalise_unit(unit), cells, pct)
 
 
 def _group(name: str, raw: Any, lib_name: str) -> Group:
@@ -565,7 +570,7 @@ def _group(name: str, raw: Any, lib_name: str) -> Group:
         raise CalculationError(f"{where}a co group has exactly one row")
     rows: dict[Any, Row] = {}
     for r, raw_row in enumerate(data):
-        row = _row(raw_row, nparams, activity["unit"], f"{where}row {r}: ")
+        row = _row(raw_row, nparams, activity["unit"], f"{where}row {r}: ", name)
         if row.key in rows:
             raise CalculationError(f"{where}duplicate row '{row.label}'")
         rows[row.key] = row
@@ -719,8 +724,8 @@ class Calculator:
                     raise self._unresolved(name)
                 if cell.value is None:
                     raise CalculationError(
-                        f"{self._label()}: no default value for {name} in {self.factor_name}; "
-                        "provide a measured value"
+                        f"{self._label()}: no default value for {name} of {st.row.name} "  # type: ignore[union-attr]
+                        f"in {self.factor_name}; provide a measured value"
                     )
                 return cell.value
             cls = v.__class__
@@ -955,7 +960,7 @@ class Calculator:
                 raise CalculationError(
                     f"{label}: unexpected parameter '{key}'; expected {', '.join(g.params)}"
                 )
-        v0, v1 = sel.get(p0), sel.get(p1)
+        v0, v1 = sel.get(p0, _MISSING), sel.get(p1, _MISSING)
         if not isinstance(v0, str):
             raise CalculationError(
                 f"{label}: parameter '{p0}' must be a string, got {_type_name(v0)}"
@@ -1002,28 +1007,19 @@ class Calculator:
         out: dict[str, Any],
         evidence: str | None,
     ) -> int:
-        count = 0
+        """Reports the self-measured factors of a record or sub-record as one entry."""
+        values: dict[str, Any] = {}
         at = "" if sub_index < 0 else f" in items[{sub_index}]"
         for cell in row.cells.values():
             if cell.symbol not in src:
                 continue
-            count += 1
             v = src[cell.symbol]
             if not (_is_number(v) and math.isfinite(v)):
                 raise CalculationError(
                     f"{self._label()}: self-measured '{cell.symbol}'{at} must be a number, "
                     f"got {_type_name(v)}"
                 )
-            entry: dict[str, Any] = {
-                "record": self.state.index,
-                "group": self.state.group.name,  # type: ignore[union-attr]
-                "symbol": cell.symbol,
-                "value": v,
-                "evidence": evidence,
-            }
-            if sub_index >= 0:
-                entry["item"] = sub_index
-            out["self_measured"].append(entry)
+            values[cell.symbol] = v
             if (cell.low is not None and v < cell.low) or (cell.high is not None and v > cell.high):
                 low = "-∞" if cell.low is None else js_number(cell.low)
                 high = "∞" if cell.high is None else js_number(cell.high)
@@ -1031,7 +1027,15 @@ class Calculator:
                     f"{self._label()}: self-measured {cell.symbol}{at} = {js_number(float(v))} "
                     f"is outside the range [{low}, {high}] of {self.factor_name}"
                 )
-        return count
+        if values:
+            entry: dict[str, Any] = {"record": self.state.index}
+            if sub_index >= 0:
+                entry["item"] = sub_index
+            entry["group"] = self.state.group.name  # type: ignore[union-attr]
+            entry["evidence"] = evidence
+            entry["values"] = values
+            out["self_measured"].append(entry)
+        return len(values)
 
     def _sub_records(
         self, rec: dict[str, Any], g: Group, row: Row, out: dict[str, Any], evidence: str | None

@@ -11,7 +11,7 @@
  *   checkFormulas(formulasJson) formula library -> ["01-00", "01-01", ...] (ids checked)
  *
  * Result: {"total": "288.324366", "items": {"E_fuel": "274.202236", ...}, "warnings": [...],
- *          "self_measured": [{"record", "group", "symbol", "value", "evidence"[, "item"]}]}
+ *          "self_measured": [{"record", ["item",] "group", "evidence", "values": {symbol: number}}]}
  *
  * Arithmetic is IEEE-754 double, left to right as written (constant sub-expressions are folded,
  * which performs the very same operations). Per-record values are summed in record order; the
@@ -345,6 +345,23 @@
     if (!isObject(lib) || !isObject(lib.groups)) throw calcError(name + ": 'groups' must be an object");
     var groups = Object.create(null), names = Object.keys(lib.groups);
     for (var i = 0; i < names.length; i++) groups[names[i]] = prepareGroup(names[i], lib.groups[names[i]], name);
+    // evaluateRecord takes a record with as many keys as it holds of its group's recordKeys (and,
+    // in a countSafe row, of self-measured factors) to hold no other key, none naming a second
+    // group in particular. That is so when the five recordKeys are different names of which only
+    // the group's own names a group (plainSafe) and no symbol of the row is one of them or names
+    // a group (countSafe).
+    for (i = 0; i < names.length; i++) {
+      var g = groups[names[i]], others = [g.actSymbol, "unit", "evidence", "items"];
+      g.plainSafe = Object.keys(g.recordKeys).length === 5;
+      for (var k = 0; k < others.length; k++) if (groups[others[k]] !== undefined) g.plainSafe = false;
+      for (var key in g.rows) {
+        var row = g.rows[key];
+        for (var c = 0; c < row.cellList.length; c++) {
+          var symbol = row.cellList[c].symbol;
+          if (g.recordKeys[symbol] === true || groups[symbol] !== undefined) row.countSafe = false;
+        }
+      }
+    }
     return { name: name, groups: groups, names: names };
   }
 
@@ -364,8 +381,13 @@
     var group = {
       name: gname, type: g.type, kind: nparams, factorid: g.factorid, params: g.parameter_name.slice(),
       actSymbol: g.activity.symbol, rows: Object.create(null), only: null,
-      items: [], used: Object.create(null), usesSum: false, itemNames: ""
+      items: [], used: Object.create(null), usesSum: false, itemNames: "",
+      // The keys a record of this group may hold besides measured values and formula inputs.
+      recordKeys: Object.create(null), plainSafe: false,
+      lastP0: null, lastP1: null, lastRow: undefined
     };
+    var keys = [gname, group.actSymbol, "unit", "evidence", "items"];
+    for (var k = 0; k < keys.length; k++) group.recordKeys[keys[k]] = true;
     for (var r = 0; r < g.data.length; r++) {
       var row = prepareRow(g.data[r], nparams, g.activity.unit, where + "row " + r + ": ", gname);
       if (group.rows[row.key] !== undefined) throw calcError(where + "duplicate row " + quote(row.label));
@@ -387,10 +409,16 @@
     var row = {
       key: values.join("\u0000"), label: values.join("/"), unit: unit, unitNorm: normUnit(unit),
       unitSeen: unit,
-      cells: Object.create(null), cellList: []
+      // What error messages call the row: the record label's name for it, the group's for co.
+      name: nparams === 0 ? groupName : values.join("/"),
+      // The constant middle of a self_measured entry of this row, serialised once per evidence.
+      groupJson: ',"group":' + JSON.stringify(groupName) + ',"evidence":',
+      lastEvidence: null, middleJson: "",
+      cells: Object.create(null), cellList: [],
+      plainFns: null, fullFns: null, countSafe: true
     };
     for (var c = nparams; c < cells.length; c++) {
-      var cell = prepareCell(cells[c], where + "cell " + c + ": ", groupName);
+      var cell = prepareCell(cells[c], where + "cell " + c + ": ");
       if (row.cells[cell.symbol] !== undefined) throw calcError(where + "symbol " + quote(cell.symbol) + " twice");
       row.cells[cell.symbol] = cell;
       row.cellList.push(cell);
@@ -398,7 +426,7 @@
     return row;
   }
 
-  function prepareCell(cell, where, groupName) {
+  function prepareCell(cell, where) {
     if (!isObject(cell) || typeof cell.symbol !== "string" || cell.symbol === "") {
       throw calcError(where + "a factor cell needs a symbol");
     }
@@ -413,10 +441,12 @@
       pct: pct,
       min: range !== null && typeof range.min === "number" ? range.min : null,
       max: range !== null && typeof range.max === "number" ? range.max : null,
-      // The constant middle of this cell's self_measured entry, serialised once.
-      json: ',"group":' + JSON.stringify(groupName) + ',"symbol":' + JSON.stringify(cell.symbol) + ',"value":',
-      lastValue: NaN,
-      lastText: ""
+      low: range !== null && typeof range.min === "number" ? range.min : -Infinity,
+      high: range !== null && typeof range.max === "number" ? range.max : Infinity,
+      // This cell's key in a self_measured entry's values, serialised once, and its pairs with
+      // the values met so far (see newPair).
+      key: JSON.stringify(cell.symbol) + ":",
+      pairs: null
     };
   }
 
@@ -425,7 +455,7 @@
   // The record being evaluated. Closures read these instead of receiving an environment object,
   // so evaluating a record allocates nothing.
   var S_rec = null, S_row = null, S_sub = null, S_subIndex = -1, S_group = null, S_index = -1;
-  var S_item = null, S_totals = null, S_factorName = "", S_keyCount = 0;
+  var S_item = null, S_totals = null, S_factorName = "", S_keyCount = 0, S_av = 0;
 
   function recordLabel() {
     var g = S_group;
@@ -445,15 +475,55 @@
 
   // ------------------------------------------------------------------ compile to closures
 
-  function compileItem(node) {
+  // Each item is compiled once per factor row it is used with, on first use, in two variants:
+  // `plain` for a record that holds nothing but its group, activity value, unit and evidence
+  // (then every other symbol is the row's constant, and constants fold), and `full` for any
+  // other record, whose own values override the row's. Both resolve a symbol exactly as the
+  // rules say (sub-record, record, factor row); they only skip lookups that cannot succeed.
+  function compileRow(row, g, plain) {
+    var fns = [], its = g.items;
+    for (var i = 0; i < its.length; i++) {
+      var ast = its[i].ast;
+      if (plain) ast = fold(withRowConstants(ast, row, g));
+      fns.push(compileItem(ast, row, g));
+    }
+    if (plain) row.plainFns = fns;
+    else row.fullFns = fns;
+    return fns;
+  }
+
+  // Replaces the symbols a plain record cannot hold by the row's default values.
+  function withRowConstants(node, row, g) {
+    switch (node.k) {
+      case "sym": {
+        var c = row.cells[node.name];
+        if (c === undefined || c.value === null || g.recordKeys[node.name] === true) return node;
+        return { k: "num", v: c.value };
+      }
+      case "neg": return { k: "neg", a: withRowConstants(node.a, row, g) };
+      case "bin": return { k: "bin", op: node.op, a: withRowConstants(node.a, row, g), b: withRowConstants(node.b, row, g) };
+      default: return node; // a number, or sum(…), where each sub-record may override anything
+    }
+  }
+
+  function compileItem(node, row, g) {
     switch (node.k) {
       case "num": return constant(node.v);
-      case "sym": return itemSymbol(node.name);
-      case "neg": return negate(compileItem(node.a));
-      case "sum": return sumOver(compileItem(node.a));
-      default:
-        if (node.b.k === "num") return binaryConstant(node.op, compileItem(node.a), node.b.v);
-        return binary(node.op, compileItem(node.a), compileItem(node.b));
+      case "sym":
+        if (node.name === g.actSymbol && row.cells[node.name] === undefined) return activityValue;
+        return recordSymbol(node.name, row.cells[node.name]);
+      case "neg": return negate(compileItem(node.a, row, g));
+      case "sum": return sumOver(compileSub(node.a, row));
+      default: return compileBinary(node, compileItem(node.a, row, g), compileItem(node.b, row, g));
+    }
+  }
+
+  function compileSub(node, row) {
+    switch (node.k) {
+      case "num": return constant(node.v);
+      case "sym": return subSymbol(node.name, row.cells[node.name]);
+      case "neg": return negate(compileSub(node.a, row));
+      default: return compileBinary(node, compileSub(node.a, row), compileSub(node.b, row));
     }
   }
 
@@ -464,6 +534,13 @@
       case "neg": return negate(compileSummary(node.a, itemIndex));
       default: return binary(node.op, compileSummary(node.a, itemIndex), compileSummary(node.b, itemIndex));
     }
+  }
+
+  // `x × 44 / 12`: a constant operand saves one closure call per node and record.
+  function compileBinary(node, a, b) {
+    if (node.b.k === "num") return binaryConstant(node.op, a, node.b.v);
+    if (node.a.k === "num") return constantBinary(node.op, node.a.v, b);
+    return binary(node.op, a, b);
   }
 
   // Folding performs the same IEEE operation once instead of per record: results are unchanged.
@@ -503,7 +580,6 @@
     return function () { return a() / b(); };
   }
 
-  // `x × 44 / 12`: a constant right operand saves one closure call per node and record.
   function binaryConstant(op, a, k) {
     if (op === "+") return function () { return a() + k; };
     if (op === "-") return function () { return a() - k; };
@@ -511,41 +587,56 @@
     return function () { return a() / k; };
   }
 
+  function constantBinary(op, k, b) {
+    if (op === "+") return function () { return k + b(); };
+    if (op === "-") return function () { return k - b(); };
+    if (op === "*") return function () { return k * b(); };
+    return function () { return k / b(); };
+  }
+
   function summarySymbol(index) {
     return function () { return S_totals[index]; };
   }
 
-  // Resolution order: sub-record (inside sum), record, factor row. A record value of a percent
-  // cell is a percentage like the library's, so it is applied as a fraction too.
-  function itemSymbol(name) {
+  // The activity value of the record outside sum(…), already read and checked.
+  function activityValue() {
+    return S_av;
+  }
+
+  // A symbol outside sum(…): the record's value, else the row's (`c`, undefined if the row has
+  // no such cell). A record value of a percent cell is a percentage like the library's, so it is
+  // applied as a fraction too.
+  function recordSymbol(name, c) {
+    var pct = c !== undefined && c.pct, value = c !== undefined ? c.value : null;
     return function () {
-      var v, c;
-      if (S_sub !== null) {
-        v = S_sub[name];
-        if (typeof v === "number") {
-          c = S_row.cells[name];
-          return c !== undefined && c.pct ? v / 100 : v;
-        }
-        if (v !== undefined && hasOwn.call(S_sub, name)) throw notNumber(name, v);
-      }
-      v = S_rec[name];
-      if (typeof v === "number") {
-        c = S_row.cells[name];
-        return c !== undefined && c.pct ? v / 100 : v;
-      }
+      var v = S_rec[name];
+      if (typeof v === "number") return pct ? v / 100 : v;
       if (v !== undefined && hasOwn.call(S_rec, name)) throw notNumber(name, v);
-      c = S_row.cells[name];
-      if (c !== undefined) {
-        if (c.value === null) {
-          throw calcError(recordLabel() + ": no default value for " + name + " in " + S_factorName +
-            "; provide a measured value");
-        }
-        return c.value;
-      }
-      throw calcError(recordLabel() + ": symbol " + quote(name) + " in " + itemLabel() +
-        " resolves nowhere (not in " + (S_sub !== null ? "items[" + S_subIndex + "], " : "") +
-        "the record or the factor row)");
+      if (value !== null) return value;
+      throw c !== undefined ? noDefault(name) : unresolved(name);
     };
+  }
+
+  // A symbol inside sum(…): the sub-record's value first.
+  function subSymbol(name, c) {
+    var pct = c !== undefined && c.pct, outer = recordSymbol(name, c);
+    return function () {
+      var v = S_sub[name];
+      if (typeof v === "number") return pct ? v / 100 : v;
+      if (v !== undefined && hasOwn.call(S_sub, name)) throw notNumber(name, v);
+      return outer();
+    };
+  }
+
+  function noDefault(name) {
+    return calcError(recordLabel() + ": no default value for " + name + " of " + S_row.name + " in " +
+      S_factorName + "; provide a measured value");
+  }
+
+  function unresolved(name) {
+    return calcError(recordLabel() + ": symbol " + quote(name) + " in " + itemLabel() +
+      " resolves nowhere (not in " + (S_sub !== null ? "items[" + S_subIndex + "], " : "") +
+      "the record or the factor row)");
   }
 
   function sumOver(a) {
@@ -579,8 +670,7 @@
     var items = formulas.items;
     for (var i = 0; i < items.length; i++) {
       var it = items[i];
-      var folded = fold(it.ast);
-      var compiled = { key: it.key, id: it.id, index: it.index, fn: compileItem(folded) };
+      var compiled = { key: it.key, id: it.id, index: it.index, ast: fold(it.ast) };
       var linked = 0;
       for (var g = 0; g < factors.names.length; g++) {
         var group = factors.groups[factors.names[g]];
@@ -595,29 +685,31 @@
         throw calcError(it.where + "factor " + quote(it.factor) + " names no group of " + factors.name);
       }
     }
+    var itemKeysJson = [];
+    for (i = 0; i < items.length; i++) itemKeysJson.push(JSON.stringify(items[i].key));
     return {
-      factors: factors, formulas: formulas, itemCount: items.length,
+      factors: factors, formulas: formulas, itemCount: items.length, itemKeysJson: itemKeysJson,
       summary: compileSummary(fold(formulas.summary.ast), formulas.itemIndex)
     };
   }
 
-  function findGroup(rec, groups, i, factors) {
-    var found = null, foundKey = "", count = 0;
-    for (var k in rec) {
-      count++;
-      var g = groups[k];
-      if (g !== undefined) {
-        if (found !== null) {
-          throw calcError("record " + i + ": keys " + quote(foundKey) + " and " + quote(k) +
-            " both name factor groups; a record names exactly one");
-        }
-        found = g;
-        foundKey = k;
+  // The record's factor group when its first key names none.
+  function findGroup(rec, keys, groups, i, factors) {
+    for (var k = 1; k < keys.length; k++) {
+      var g = groups[keys[k]];
+      if (g !== undefined) return g;
+    }
+    throw noGroupError(rec, i, factors);
+  }
+
+  // `g` is named by the first key that names a group; no later key may name one.
+  function checkOneGroup(keys, groups, g, i) {
+    for (var k = 0; k < keys.length; k++) {
+      if (keys[k] !== g.name && groups[keys[k]] !== undefined) {
+        throw calcError("record " + i + ": keys " + quote(g.name) + " and " + quote(keys[k]) +
+          " both name factor groups; a record names exactly one");
       }
     }
-    if (found === null) throw noGroupError(rec, i, factors);
-    S_keyCount = count;
-    return found;
   }
 
   function noGroupError(rec, i, factors) {
@@ -683,6 +775,15 @@
     return findTwoParameterRow(g, sel, factorName);
   }
 
+  // The row of the previous record of an sd group, if this record selects it with exactly its two
+  // parameters; else undefined.
+  function cachedTwoParameterRow(g, sel) {
+    if (typeof sel !== "object" || sel === null) return undefined;
+    var p0 = sel[g.params[0]], p1 = sel[g.params[1]];
+    if (p0 !== g.lastP0 || p1 !== g.lastP1 || typeof p0 !== "string" || typeof p1 !== "string") return undefined;
+    return Object.getOwnPropertyNames(sel).length === 2 ? g.lastRow : undefined;
+  }
+
   function findTwoParameterRow(g, sel, factorName) {
     if (!isObject(sel)) {
       throw calcError(recordLabel() + ": the value of " + quote(g.name) + " must be an object with " +
@@ -702,6 +803,9 @@
       throw calcError(recordLabel() + ": unknown " + g.name + " " + g.params[0] + "=" + quote(p0) + ", " +
         g.params[1] + "=" + quote(p1) + " \u2014 not in group " + quote(g.name) + " of " + factorName);
     }
+    g.lastP0 = p0;
+    g.lastP1 = p1;
+    g.lastRow = row;
     return row;
   }
 
@@ -709,24 +813,28 @@
     return "[" + (c.min === null ? "-\u221e" : c.min) + ", " + (c.max === null ? "\u221e" : c.max) + "]";
   }
 
-  // Self-measured factors of one record or sub-record; returns how many it has. Entries are
-  // written as JSON text at once, joined at the end: JSON.stringify of many small objects is the
-  // slowest part of a big batch in QuickJS. Value texts equal String(v), the JSON of a number.
+  // Self-measured factors of one record or sub-record, reported as one entry; returns how many
+  // it has. The entry is written as JSON text at once: JSON.stringify of many small objects is
+  // the slowest part of a big batch in QuickJS. Value texts equal String(v), a number's JSON.
   function collectMeasured(src, row, subIndex, out, evidence) {
-    var cl = row.cellList, count = 0, head = "", tail = "", parts = out.measured;
+    var cl = row.cellList, count = 0, values = "";
     for (var j = 0; j < cl.length; j++) {
       var c = cl[j], v = src[c.symbol];
       if (v === undefined || (typeof v !== "number" && !hasOwn.call(src, c.symbol))) continue;
       if (typeof v !== "number" || v - v !== 0) throw notMeasurable(c, v, subIndex);
-      if (count++ === 0) {
-        head = '{"record":' + S_index;
-        tail = (subIndex >= 0 ? ',"item":' + subIndex : "") + ',"evidence":' + evidenceJson(evidence) + "}";
+      var pair = c.pairs !== null ? c.pairs.get(v) : undefined;
+      if (pair === undefined) pair = newPair(c, v);
+      values = count++ === 0 ? pair : values + "," + pair;
+      if (v < c.low || v > c.high) out.warnings.push(rangeWarning(c, v, subIndex));
+    }
+    if (count > 0) {
+      // Consecutive records usually cite the same evidence file.
+      if (evidence !== row.lastEvidence || row.middleJson === "") {
+        row.lastEvidence = evidence;
+        row.middleJson = row.groupJson + (evidence === null ? "null" : JSON.stringify(evidence)) + ',"values":{';
       }
-      parts.push(head + c.json + (v === c.lastValue ? c.lastText : measuredText(c, v)) + tail);
-      if ((c.min !== null && v < c.min) || (c.max !== null && v > c.max)) {
-        out.warnings.push(recordLabel() + ": self-measured " + c.symbol + (subIndex < 0 ? "" : " in items[" + subIndex + "]") +
-          " = " + v + " is outside the range " + rangeText(c) + " of " + S_factorName);
-      }
+      out.measured.push('{"record":' + indexText(S_index) + (subIndex < 0 ? "" : ',"item":' + indexText(subIndex)) +
+        row.middleJson + values + "}}");
     }
     return count;
   }
@@ -736,43 +844,71 @@
       " must be a number, got " + typeName(v));
   }
 
-  // Measured values often repeat from one record to the next (one lab result, many deliveries).
-  function measuredText(c, v) {
-    c.lastValue = v;
-    c.lastText = numberText(v);
-    return c.lastText;
+  function rangeWarning(c, v, subIndex) {
+    return recordLabel() + ": self-measured " + c.symbol + (subIndex < 0 ? "" : " in items[" + subIndex + "]") +
+      " = " + v + " is outside the range " + rangeText(c) + " of " + S_factorName;
   }
 
-  var lastEvidence = null, lastEvidenceJson = "null";
+  // A cell's `"symbol":value` text. Measured values recur (one lab result, many deliveries), so
+  // each cell keeps the texts of the values it met, up to a bound.
+  var PAIRS_PER_CELL = 4096;
 
-  // Consecutive records usually cite the same evidence file.
-  function evidenceJson(evidence) {
-    if (evidence !== lastEvidence) {
-      lastEvidence = evidence;
-      lastEvidenceJson = evidence === null ? "null" : JSON.stringify(evidence);
+  function newPair(c, v) {
+    var pair = c.key + numberText(v);
+    if (c.pairs === null) c.pairs = new Map();
+    if (c.pairs.size < PAIRS_PER_CELL) c.pairs.set(v, pair);
+    return pair;
+  }
+
+  // Decimal digits by table: QuickJS turns a number into text with printf (a binary search over
+  // precisions for a fraction), which costs microseconds. D3: "0".."999"; P3: "000".."999";
+  // T3: P3 without trailing zeros. Built on first use.
+  var D3 = null, P3 = null, T3 = null;
+
+  function digitTables() {
+    var dig = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    D3 = [];
+    P3 = [];
+    T3 = [];
+    for (var a = 0; a < 10; a++) {
+      for (var b = 0; b < 10; b++) {
+        for (var c = 0; c < 10; c++) {
+          P3.push(dig[a] + dig[b] + dig[c]);
+          D3.push(a > 0 ? dig[a] + dig[b] + dig[c] : b > 0 ? dig[b] + dig[c] : dig[c]);
+          T3.push(c > 0 ? dig[a] + dig[b] + dig[c] : b > 0 ? dig[a] + dig[b] : a > 0 ? dig[a] : "");
+        }
+      }
     }
-    return lastEvidenceJson;
   }
 
-  var ZEROS = ["", "0", "00", "000", "0000", "00000", "000000"];
-  var round = Math.round, floor = Math.floor; // locals: a global lookup per call costs
+  function indexText(i) {
+    return i < 1e9 ? intText(i) : String(i);
+  }
 
-  // String(v) for a finite v, fast for the common measured value with at most six decimals:
-  // QuickJS finds the shortest decimal of a double by a binary search over printf precisions,
-  // which costs microseconds. Below 1e9 two decimals with at most six places are 1e-6 apart while
-  // the doubles around v are closer than that, so an integer m with m / 1e6 === |v| gives the
-  // one shortest decimal of v, and integers print fast.
+  // String(n) for an integer 0 <= n < 1e9.
+  function intText(n) {
+    if (D3 === null) digitTables();
+    if (n < 1000) return D3[n];
+    if (n < 1000000) return D3[(n / 1000) | 0] + P3[n % 1000];
+    return D3[(n / 1000000) | 0] + P3[((n / 1000) | 0) % 1000] + P3[n % 1000];
+  }
+
+  // String(v) for a finite v, fast for the common measured value with at most six decimals.
+  // Below 1e9 two decimals with at most six places are 1e-6 apart while the doubles around v are
+  // closer than that, so integers w, f with (w * 1e6 + f) / 1e6 === |v| give the one shortest
+  // decimal of v, which is what String(v) writes. w and f stay below 2^31, where QuickJS
+  // computes with integers; a candidate that fails the check falls back to String(v).
   function numberText(v) {
     var a = v < 0 ? -v : v;
     if (a >= 1e-6 && a < 1e9) {
-      var m = round(a * 1e6);
-      if (m / 1e6 === a) {
-        var whole = floor(a), frac = m - whole * 1e6, places = 6;
-        var sign = v < 0 ? "-" : "";
-        if (frac === 0) return sign + whole;
-        while (frac % 10 === 0) { frac = frac / 10; places--; }
-        var digits = "" + frac;
-        return sign + whole + "." + ZEROS[places - digits.length] + digits;
+      var whole = a | 0, frac = ((a - whole) * 1e6 + 0.5) | 0;
+      if ((whole * 1e6 + frac) / 1e6 === a) {
+        var text = intText(whole);
+        if (frac !== 0) {
+          var high = (frac / 1000) | 0, low = frac % 1000;
+          text += low === 0 ? "." + T3[high] : "." + P3[high] + T3[low];
+        }
+        return v < 0 ? "-" + text : text;
       }
     }
     return String(v);
@@ -809,34 +945,61 @@
     S_index = i;
     S_row = null;
     S_sub = null;
-    var g = findGroup(rec, prep.factors.groups, i, prep.factors);
+    if (typeof rec !== "object" || rec === null) throw noGroupError(rec, i, prep.factors);
+    // Listing a record's keys is the dearest step of the plain case: it is done once. Records
+    // come from JSON.parse, so all their properties are enumerable: getOwnPropertyNames lists
+    // what Object.keys would, without asking each property whether it is.
+    var keys = Object.getOwnPropertyNames(rec), groups = prep.factors.groups;
+    // The group is named by the first key that names one, usually the very first.
+    var g = keys.length !== 0 ? groups[keys[0]] : undefined;
+    if (g === undefined) g = findGroup(rec, keys, groups, i, prep.factors);
     S_group = g;
-    var av = rec[g.actSymbol];
-    if (typeof av !== "number") throw badActivity(rec, g, av);
-    var row = findRow(g, rec[g.name], prep.factors.name);
-    S_row = row;
-    var unit = rec.unit;
-    if (unit !== row.unit && unit !== row.unitSeen) checkUnit(unit, row);
-    var its = g.items;
-    if (its.length === 0) {
-      throw calcError(recordLabel() + ": no emission_item of " + prep.formulas.name + " applies to factor group " +
-        quote(g.name) + " (factorid " + g.factorid + ")");
-    }
-    var evidence = rec.evidence, items = rec.items;
-    // Keys beyond these can only be self-measured factors, formula inputs or strays; most
-    // records have none, and then there is nothing more to look at.
+    var av = rec[g.actSymbol], unit = rec.unit, evidence = rec.evidence, items = rec.items;
+    // Keys beyond these can only be self-measured factors, formula inputs or strays (or a second
+    // group); most records have none, and then there is nothing more to look at.
     var plain = 2 + (unit !== undefined ? 1 : 0) + (evidence !== undefined ? 1 : 0) + (items !== undefined ? 1 : 0);
-    if (S_keyCount > plain || items !== undefined) inspectKeys(rec, g, row, out, plain);
+    S_keyCount = keys.length;
+    // Whether another key names a group too is only looked up when the count of keys leaves room
+    // for one: after the self-measured factors are counted, or before an error is reported, so
+    // that this error still comes first.
+    var pending = S_keyCount !== plain || typeof av !== "number" || !g.plainSafe, measured = -1, row;
+    try {
+      if (typeof av !== "number") throw badActivity(rec, g, av);
+      var sel = rec[g.name];
+      if (g.kind === 1) row = typeof sel === "string" ? g.rows[sel] : undefined;
+      else if (g.kind === 2) row = cachedTwoParameterRow(g, sel);
+      else if (typeof sel === "string") row = g.only;
+      if (row === undefined) row = findRow(g, sel, prep.factors.name);
+      S_row = row;
+      if (unit !== row.unit && unit !== row.unitSeen) checkUnit(unit, row);
+      if (g.items.length === 0) {
+        throw calcError(recordLabel() + ": no emission_item of " + prep.formulas.name + " applies to factor group " +
+          quote(g.name) + " (factorid " + g.factorid + ")");
+      }
+      if (S_keyCount > plain || items !== undefined) measured = inspectKeys(rec, g, row, out, plain);
+    } catch (e) {
+      if (pending && e !== null && typeof e === "object" && e.calc === true) checkOneGroup(keys, groups, g, i);
+      throw e;
+    }
+    if (pending && !(measured >= 0 && g.plainSafe && row.countSafe && S_keyCount === plain + measured)) {
+      checkOneGroup(keys, groups, g, i);
+    }
+    var fns;
+    if (measured >= 0 || !g.plainSafe) fns = row.fullFns !== null ? row.fullFns : compileRow(row, g, false);
+    else fns = row.plainFns !== null ? row.plainFns : compileRow(row, g, true);
     S_rec = rec;
-    for (var j = 0; j < its.length; j++) {
+    S_av = av;
+    var its = g.items;
+    for (var j = 0; j < fns.length; j++) {
       var it = its[j];
       S_item = it;
-      var v = it.fn();
+      var v = fns[j]();
       // v - v is 0 exactly when v is finite (NaN and ±Infinity give NaN), without a call
       if (v - v !== 0) throw calcError(recordLabel() + ": " + itemLabel() + " gives a non-finite result (" + v + ")");
       totals[it.index] += v;
     }
   }
+
 
   function badActivity(rec, g, av) {
     if (av === undefined || !hasOwn.call(rec, g.actSymbol)) {
@@ -861,8 +1024,9 @@
     if (measured > 0 && evidence === null) {
       out.warnings.push(recordLabel() + ": self-measured factors without 'evidence'");
     }
-    checkSubRecords(rec, g, row, out, evidence);
-    if (S_keyCount > plain + measured) warnUnusedKeys(rec, g, row, "", out);
+    if (rec.items !== undefined) checkSubRecords(rec, g, row, out, evidence);
+    if (S_keyCount > plain + measured || !row.countSafe) warnUnusedKeys(rec, g, row, "", out);
+    return measured;
   }
 
   function checkStandards(doc, prep) {
@@ -881,15 +1045,17 @@
     if (!Array.isArray(doc.records)) throw calcError("activity: 'records' must be a list");
     checkStandards(doc, prep);
     S_factorName = prep.factors.name;
-    var out = { total: "", items: {}, warnings: [], measured: [] };
+    var out = { total: "", warnings: [], measured: [] };
     var totals = [], items = prep.formulas.items, records = doc.records, i;
     for (i = 0; i < prep.itemCount; i++) totals.push(0);
     for (i = 0; i < records.length; i++) evaluateRecord(records[i], i, prep, totals, out);
     S_rec = null;
     S_row = null;
+    // Item totals are decimal strings ([-0-9.]), safe inside JSON quotes as they are.
+    var itemsJson = "";
     for (i = 0; i < items.length; i++) {
-      if (!isFinite(totals[i])) throw calcError(items[i].where + "total is not a finite number");
-      out.items[items[i].key] = round6(totals[i]);
+      if (totals[i] - totals[i] !== 0) throw calcError(items[i].where + "total is not a finite number");
+      itemsJson += (i === 0 ? "{" : ",") + prep.itemKeysJson[i] + ':"' + round6(totals[i]) + '"';
     }
     S_totals = totals;
     var total = prep.summary();
@@ -897,7 +1063,7 @@
     if (!isFinite(total)) throw calcError(prep.formulas.summary.where + "result is not a finite number (" + total + ")");
     out.total = round6(total);
     checkDeclaredTotal(doc, out);
-    return '{"total":' + JSON.stringify(out.total) + ',"items":' + JSON.stringify(out.items) +
+    return '{"total":"' + out.total + '","items":' + (itemsJson === "" ? "{" : itemsJson) + "}" +
       ',"warnings":' + JSON.stringify(out.warnings) + ',"self_measured":[' + out.measured.join(",") + "]}";
   }
 
@@ -916,10 +1082,30 @@
 
   // ------------------------------------------------------------------ rounding
 
-  // Shortest round-trip decimal of x, rounded half away from zero to DECIMALS places. From 2^53
-  // up every double is an integer and engines may print a different but equally short decimal
-  // (QuickJS prints 2^60 in full, V8 as 1152921504606847000): the exact integer is used there.
+  // Shortest round-trip decimal of x, rounded half away from zero to DECIMALS places.
+  //
+  // Fast path, below 1e8: y = |x| × 1e6 lies within 2^-52·y of both the exact |x| × 1e6 and the
+  // shortest decimal of |x| times 1e6 (each is within half an ulp), so when y is further than
+  // 1e-15·y from the half between two integers all three round to the same integer m, written
+  // with digit tables. The rest, a near half included, goes through the decimal text itself.
   function round6(x) {
+    var a = x < 0 ? -x : x;
+    if (a < 1e8) {
+      var y = a * 1e6, n = Math.floor(y), d = y - n - 0.5, margin = y * 1e-15;
+      if (d > margin || -d > margin) {
+        var m = d > 0 ? n + 1 : n;
+        if (m === 0) return "0.000000";
+        if (D3 === null) digitTables();
+        var whole = Math.floor(m / 1e6), frac = m - whole * 1e6;
+        return (x < 0 ? "-" : "") + intText(whole) + "." + P3[(frac / 1000) | 0] + P3[frac % 1000];
+      }
+    }
+    return round6Text(x);
+  }
+
+  // From 2^53 up every double is an integer and engines may print a different but equally short
+  // decimal (QuickJS prints 2^60 in full, V8 as 1152921504606847000): the exact integer is used.
+  function round6Text(x) {
     if (x >= 9007199254740992 || x <= -9007199254740992) return BigInt(x).toString() + "." + zeros(DECIMALS);
     var s = String(x), negative = false;
     if (s.charAt(0) === "-") { negative = true; s = s.slice(1); }

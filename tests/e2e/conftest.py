@@ -23,6 +23,12 @@ def store(tmp_path_factory):  # one deployment serves every e2e module
 E2E_SEEDS = ("GB_calculate_", "GB_01_", "GB_02_")
 
 
+@pytest.fixture(autouse=True)
+def cli_uses_the_test_store(store, monkeypatch):
+    """`carbon` commands run by the tests read the store the suite was deployed with."""
+    monkeypatch.setenv("CARBON_STORE", str(store.root))
+
+
 @pytest.fixture(scope="session")
 def seeds():
     return [s for s in seed_documents() if s.name.startswith(E2E_SEEDS)]

@@ -8,7 +8,7 @@ from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER
 
 from offchain import crypto
 from offchain.enterprise import EnterpriseBackend, EnterpriseError, Submission
-from offchain.errors import DocumentError
+from offchain.errors import CarbonError, DocumentError
 from offchain.transact import ErrorDecoder, Transactor
 
 
@@ -176,7 +176,7 @@ def test_an_unreadable_evidence_file_is_named_and_nothing_is_sent(
 def test_a_recipient_without_a_published_key_is_named(backend, tx, onboarded, activity, evidence):
     onboarded("91110000000000009A")
     sent = tx.sent
-    with pytest.raises(EnterpriseError, match=f"no public key published for {OUTSIDER.address}"):
+    with pytest.raises(CarbonError, match=f"no public key published for {OUTSIDER.address}"):
         backend.submit(
             Submission(
                 "91110000000000009A",

@@ -124,8 +124,18 @@ def test_an_od_group_selects_its_row_by_name():
 def test_an_sd_group_selects_its_row_by_both_parameters():
     feb = {"grid": {"region": "north", "month": "2023-02"}, "AC": 10, "unit": "MWh"}
     south = {"grid": {"month": "2023-01", "region": "south"}, "AC": 10, "unit": "MWh"}
-    result = run_mini(feb, south)
-    assert result.items["E_grid"] == Decimal("9.000000")
+    result = run_mini(feb, south, feb, feb)
+    assert result.items["E_grid"] == Decimal("19.000000")
+
+
+def test_an_sd_selection_with_a_third_parameter_is_refused_after_the_same_row():
+    feb = {"grid": {"region": "north", "month": "2023-02"}, "AC": 10, "unit": "MWh"}
+    odd = {**feb, "grid": {"region": "north", "month": "2023-02", "day": "1"}}
+    with pytest.raises(CalculationError) as caught:
+        run_mini(feb, odd)
+    assert str(caught.value) == (
+        "record 1 (grid): unexpected parameter 'day'; expected region, month"
+    )
 
 
 def test_the_gb01_regional_power_group_is_an_sd_group():
@@ -165,10 +175,42 @@ def test_a_row_unit_overrides_the_groups_activity_unit():
 
 
 def test_self_measured_factors_are_reported_with_their_evidence():
-    result = run_gb01(COAL)
+    result = run_gb01(POWER, COAL)
     assert result.self_measured == [
-        {"record": 0, "group": "fuel", "symbol": s, "value": v, "evidence": EVIDENCE}
-        for s, v in (("NCV", 26.7), ("CC", 0.02858), ("OF", 98))
+        {
+            "record": 1,
+            "group": "fuel",
+            "evidence": EVIDENCE,
+            "values": {"NCV": 26.7, "CC": 0.02858, "OF": 98},
+        }
+    ]
+
+
+def test_self_measured_values_are_listed_in_the_factor_rows_order_as_json_written():
+    factors, formulas = gb01()
+    record = {"fuel": "燃煤", "FC": 1, "unit": "t", "OF": 98.5, "NCV": 2e-7, "evidence": EVIDENCE}
+    payload = json.dumps(
+        {"factors": factors, "formulas": formulas, "activity": activity(record)},
+        ensure_ascii=False,
+    )
+    text = sandbox.call(code(), "calculate", payload)
+    assert text.endswith(
+        ',"self_measured":[{"record":0,"group":"fuel","evidence":"' + EVIDENCE + '",'
+        '"values":{"NCV":2e-7,"OF":98.5}}]}'
+    )
+
+
+def test_self_measured_values_of_sub_records_are_reported_per_sub_record():
+    record = {
+        "feed": "naphtha",
+        "P": 10,
+        "unit": "t",
+        "PUR": 90,
+        "items": [{"ADr": 2, "CCr": 0.5}, {"ADr": 1, "CCr": 0.25, "PUR": 50}],
+    }
+    assert run_mini(record).self_measured == [
+        {"record": 0, "group": "feed", "evidence": None, "values": {"PUR": 90}},
+        {"record": 0, "item": 1, "group": "feed", "evidence": None, "values": {"PUR": 50}},
     ]
 
 
@@ -190,8 +232,25 @@ def test_a_self_measured_value_outside_the_range_is_a_warning_not_an_error():
 def test_self_measured_factors_without_evidence_are_flagged():
     record = {k: v for k, v in COAL.items() if k != "evidence"}
     result = run_gb01(record)
-    assert result.self_measured[0]["evidence"] is None
+    assert [entry["evidence"] for entry in result.self_measured] == [None]
     assert result.warnings == ["record 0 (fuel=燃煤): self-measured factors without 'evidence'"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [26.7, 98, 0.02858, 1e-6, 2e-7, 5e-324, 123456789.123456, 999999999.9999995, 1e9, 1e21,
+     0.30000000000000004, -0.5, 0, 20.37, 14.449, 1234567.000001, 0.000123],
+)  # fmt: skip
+def test_a_self_measured_value_is_written_as_javascript_writes_the_number(value):
+    factors, formulas = gb01()
+    record = {"fuel": "燃煤", "FC": 1, "unit": "t", "NCV": value, "OF": 98, "evidence": EVIDENCE}
+    payload = json.dumps(
+        {"factors": factors, "formulas": formulas, "activity": activity(record)},
+        ensure_ascii=False,
+    )
+    text = sandbox.call(code(), "calculate", payload)
+    expected = reference_formulas.js_number(float(value))
+    assert f'"values":{{"NCV":{expected},"OF":98}}' in text
 
 
 def test_a_stray_number_in_a_record_is_flagged_as_ignored():
@@ -200,6 +259,20 @@ def test_a_stray_number_in_a_record_is_flagged_as_ignored():
         "record 0 (fuel=燃煤): key 'NVC' is neither a factor of this row nor used by E_fuel; "
         "ignored"
     ]
+
+
+def test_a_stray_key_is_flagged_when_the_activity_symbol_is_also_a_factor_of_the_row():
+    factors = mini_factors()
+    factors["groups"]["steam"]["data"][0].append(
+        {"symbol": "AD", "value": 1, "desc": "", "unit": "GJ", "source": "", "status": "inventory"}
+    )
+    doc = activity({"steam": "s", "AD": 2, "unit": "GJ", "XX": 3})
+    result = calculate(factors, mini_formulas(), code(), doc)
+    assert result.warnings == [
+        "record 0 (steam): self-measured factors without 'evidence'",
+        "record 0 (steam): key 'XX' is neither a factor of this row nor used by E_steam; ignored",
+    ]
+    assert result.to_json() == reference_formulas.calculate(factors, mini_formulas(), doc)
 
 
 def test_a_declared_total_that_differs_is_flagged():
@@ -248,6 +321,23 @@ def test_a_result_survives_its_json_form():
     assert CalculationResult.from_json(result.to_json()) == result
 
 
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"record": 0, "group": "fuel", "symbol": "NCV", "value": 26.7, "evidence": None},
+        {"record": 0, "group": "fuel", "evidence": None, "values": {}},
+        {"record": 0, "group": "fuel", "evidence": None, "values": {"NCV": "26.7"}},
+        {"record": -1, "group": "fuel", "evidence": None, "values": {"NCV": 26.7}},
+        {"record": 0, "item": True, "group": "fuel", "evidence": None, "values": {"NCV": 1}},
+        {"record": 0, "group": "fuel", "evidence": 5, "values": {"NCV": 26.7}},
+    ],
+)
+def test_a_malformed_self_measured_entry_from_the_code_is_refused(entry):
+    data = {**run_gb01(POWER).to_json(), "self_measured": [entry]}
+    with pytest.raises(SandboxError, match="malformed 'self_measured'"):
+        CalculationResult.from_json(data)
+
+
 # ---------------------------------------------------------------- errors: one line, record and key
 
 
@@ -288,12 +378,31 @@ def test_a_unit_mismatch_is_an_error_not_a_conversion():
     )
 
 
-def test_a_null_default_without_a_measured_value_is_an_error():
+def test_a_null_default_without_a_measured_value_is_an_error_naming_the_row():
     record = {"fuel": "燃煤", "FC": 100, "unit": "t"}
     assert gb01_error(record) == (
-        "record 0 (fuel=燃煤): no default value for NCV in GB_01_factor_20231001_0000; "
+        "record 0 (fuel=燃煤): no default value for NCV of 燃煤 in GB_01_factor_20231001_0000; "
         "provide a measured value"
     )
+
+
+def test_a_null_default_of_an_sd_or_co_row_names_the_row_as_the_record_label_does():
+    factors = mini_factors()
+    factors["groups"]["grid"]["data"][1][2]["value"] = None
+    factors["groups"]["steam"]["data"][0][0]["value"] = None
+    grid = {"grid": {"region": "north", "month": "2023-02"}, "AC": 10, "unit": "MWh"}
+    steam = {"steam": "purchased steam", "AD": 1, "unit": "GJ"}
+    docs = [activity(grid), activity(steam)]
+    results = calculate_batch(factors, mini_formulas(), code(), docs)
+    assert [str(r) for r in results] == [
+        "record 0 (grid=north/2023-02): no default value for EF of north/2023-02 "
+        "in TEST_factor_20240101_0000; provide a measured value",
+        "record 0 (steam): no default value for EF of steam in TEST_factor_20240101_0000; "
+        "provide a measured value",
+    ]
+    assert [
+        r["error"] for r in reference_formulas.calculate_batch(factors, mini_formulas(), docs)
+    ] == [str(r) for r in results]
 
 
 def test_a_symbol_that_resolves_nowhere_names_the_formula_and_symbol():
@@ -319,6 +428,28 @@ def test_a_record_naming_two_groups_is_an_error():
         "record 0: keys 'electricity' and 'fuel' both name factor groups; "
         "a record names exactly one"
     )
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {**COAL, "electricity": "净购入使用的电力"},  # beside self-measured factors
+        {"electricity": "净购入使用的电力", "unit": "MWh", "fuel": "燃煤"},  # no activity value
+        {"fuel": "燃煤", "electricity": "净购入使用的电力", "FC": 1, "unit": "t"},  # no NCV
+        {**POWER, "unit": "t", "process_1": "石灰石"},  # wrong unit
+    ],
+)
+def test_naming_two_groups_is_the_error_reported_before_any_other(record):
+    first, second = [k for k in record if k in ("fuel", "electricity", "process_1")]
+    expected = (
+        f"record 1: keys '{first}' and '{second}' both name factor groups; "
+        "a record names exactly one"
+    )
+    assert gb01_error(POWER, record) == expected
+    factors, formulas = gb01()
+    assert reference_formulas.calculate_batch(factors, formulas, [activity(POWER, record)]) == [
+        {"error": expected}
+    ]
 
 
 def test_a_non_numeric_activity_value_is_an_error():

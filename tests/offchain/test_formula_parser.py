@@ -182,6 +182,22 @@ def test_the_sandbox_evaluates_any_formula_as_the_reference_does(data, tree, ad,
     assert _outcome(js) == _outcome(ref.calculate, mini_factors(), formulas, doc)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.data(), plain_trees, st.floats(-1e6, 1e6), st.booleans())
+def test_a_record_of_only_its_group_keys_is_evaluated_as_the_reference_does(data, tree, ad, cited):
+    """The sandbox folds the row's factors into such a record's formula as constants."""
+    formulas = mini_formulas(E_steam=data.draw(spelled(tree)))
+    record = {"steam": "s", "AD": ad, "unit": "GJ"}
+    if cited:
+        record["evidence"] = "0x" + "2c" * 32
+    doc = activity(record, {**record, "AD": ad / 3})
+
+    def js() -> dict[str, Any]:
+        return calculate(mini_factors(), formulas, code(), doc).to_json()
+
+    assert _outcome(js) == _outcome(ref.calculate, mini_factors(), formulas, doc)
+
+
 PALETTE = [*"()[]+-−*×/÷·=.,0 7aZ_∑", "sum", "max", "😀", "\n"]
 
 

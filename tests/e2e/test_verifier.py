@@ -1,0 +1,454 @@
+"""The offline verifier against the deployed suite: a clean year, tampering, encryption,
+aggregation, rectification, round trips and the `carbon verify` command."""
+
+import copy
+import json
+import zlib
+
+import pytest
+import verify_support as vs
+from click.testing import CliRunner
+from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER
+from web3 import Web3
+
+from offchain import standards
+from offchain.chain import ChainReader, CountingHTTPProvider
+from offchain.cli import main
+from offchain.documents import sha256_hex
+from offchain.enterprise import EnterpriseBackend, Submission
+from offchain.errors import NotDeployedError
+from offchain.transact import ErrorDecoder, Transactor
+from offchain.verifier import Verifier
+from offchain.verify_reads import predicted_enterprise
+from offchain.verify_report import tonnes
+
+CLEAN, ENCRYPTED, SHORT_ANNUAL = "91110000VERIFY001A", "91110000VERIFY002A", "91110000VERIFY003A"
+RECORD_CHECKS = {
+    "record.data",
+    "record.document",
+    "record.standards",
+    "record.evidence",
+    "record.recompute",
+    "record.declared-total",
+    "record.self-measured-flag",
+    "record.self-measured-evidence",
+}
+
+
+@pytest.fixture(scope="module")
+def tx(reader):
+    return Transactor(reader.w3, ErrorDecoder(reader.manifest.abis.values()))
+
+
+@pytest.fixture(scope="module")
+def backend(reader, tx, store):
+    for account in (WRITER, REGULATOR, AGENCY):
+        vs.publish_key(reader, tx, account)
+    return EnterpriseBackend(reader, tx, store, WRITER, ADMIN)
+
+
+@pytest.fixture(scope="module")
+def enterprise(reader, tx, backend, tmp_path_factory):
+    """Onboards `code` and submits a year through the backend.
+
+    Only module fixtures may call it: ape reverts the chain after every test.
+    """
+
+    def make(code: str, **year) -> list:
+        vs.onboard(reader, tx, REGULATOR, code)
+        return vs.submit_year(backend, code, tmp_path_factory.mktemp(code), **year)
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def clean(enterprise):
+    """Twelve monthly records and the annual one, with ledgers and test reports."""
+    return enterprise(CLEAN)
+
+
+@pytest.fixture(scope="module")
+def short_annual(enterprise):
+    """Two monthly records and an annual record that aggregates only the first."""
+    return enterprise(SHORT_ANNUAL, months=2, annual_months=1)
+
+
+@pytest.fixture(scope="module")
+def encrypted(enterprise):
+    """Two months whose evidence is encrypted for the regulator and the agency."""
+    return enterprise(ENCRYPTED, months=2, encrypt_for=(REGULATOR.address, AGENCY.address))
+
+
+@pytest.fixture
+def verifier(reader, store):
+    """A fresh verifier (cold caches), optionally with an agency key."""
+    return lambda key=None: Verifier(reader, store, key)
+
+
+@pytest.fixture
+def fresh(reader, tx, tmp_path, request):
+    """An enterprise of its own for one test, onboarded, with nothing submitted yet."""
+    code = f"9111{zlib.crc32(request.node.name.encode()):010d}T"
+    vs.onboard(reader, tx, REGULATOR, code)
+    return code
+
+
+@pytest.fixture
+def restore_files():
+    """Puts back every store file a tampering test changed or removed."""
+    saved: dict = {}
+
+    def keep(path):
+        saved.setdefault(path, path.read_bytes())
+        return path
+
+    yield keep
+    for path, data in saved.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def factor_cells(factors: dict, group: str) -> list[dict]:
+    """The numeric factor cells of every row of `group`."""
+    rows = factors["groups"][group]["data"]
+    return [c for row in rows for c in row if c["symbol"] and isinstance(c["value"], float)]
+
+
+def failures(report) -> list:
+    return [c for c in report.checks if c.status == "fail"]
+
+
+def failure(report, check_id: str):
+    """The failed check `check_id` (there must be one); other checks may fail in its wake."""
+    failed = [c for c in failures(report) if c.id == check_id]
+    assert len(failed) == 1, report.summary()
+    return failed[0]
+
+
+# -- a clean enterprise-year ---------------------------------------------------------------
+
+
+def test_a_clean_year_passes_with_every_check_listed(clean, verifier):
+    report = verifier().verify(CLEAN, vs.YEAR)
+    assert report.passed, report.summary()
+    assert report.recomputed_total_micro == report.submitted_total_micro > 0
+    assert report.submitted_total_micro == sum(o.result.total_micro_tonnes() for o in clean[:12])
+    for index in range(13):
+        ids = {c.id for c in report.checks if c.subject.startswith(f"{vs.YEAR}#{index} ")}
+        assert ids >= RECORD_CHECKS, (index, ids)
+    assert {c.id for c in report.checks} >= {"enterprise.profile", "year.records", "year.total"}
+    assert all(c.status == "pass" for c in report.checks)
+
+
+def test_the_aggregated_record_equals_the_sum_of_the_months(clean, verifier):
+    report = verifier().verify(CLEAN, vs.YEAR)
+    (check,) = [c for c in report.checks if c.id == "record.aggregation"]
+    assert check.status == "pass" and check.subject.startswith(f"{vs.YEAR}#12 ")
+    assert "the 12 valid non-aggregated records sum to" in check.reason
+
+
+def test_the_report_renders_as_json_and_markdown(clean, verifier):
+    report = verifier().verify(CLEAN, vs.YEAR)
+    data = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
+    assert data["passed"] is True and len(data["checks"]) == len(report.checks)
+    assert data["recomputed_total"] == data["submitted_total"]
+    markdown = report.to_markdown()
+    assert markdown.startswith(f"# Verification of {CLEAN} for {vs.YEAR}")
+    assert markdown.count("\n| ") >= len(report.checks)
+
+
+def test_the_enterprise_address_is_computed_offline(clean, reader):
+    carbon, layer = reader.enterprise(CLEAN)
+    factory = reader.manifest.address("EnterpriseFactory")
+    assert predicted_enterprise(factory, CLEAN) == (carbon.address, layer.address)
+
+
+# -- round trips ---------------------------------------------------------------------------
+
+
+def test_one_enterprise_year_reads_the_chain_in_three_round_trips(
+    clean, short_annual, reader, store, chain
+):
+    provider = CountingHTTPProvider(chain.provider.uri)
+    counted = Verifier(ChainReader(Web3(provider), reader.manifest, None), store)
+
+    cold = counted.verify(CLEAN, vs.YEAR)  # nothing cached: standards, documents, addresses
+    assert (provider.round_trips, cold.round_trips) == (3, 3)
+    assert len([c for c in cold.checks if c.id == "record.recompute"]) == 13
+
+    before = provider.round_trips  # warm: standards cached, another enterprise's documents
+    warm = counted.verify(SHORT_ANNUAL, vs.YEAR)
+    assert provider.round_trips - before == warm.round_trips <= 3
+
+    before = provider.round_trips  # the same year again: only the records are read
+    again = counted.verify(CLEAN, vs.YEAR)
+    assert provider.round_trips - before == again.round_trips == 1
+    assert again.passed
+
+
+# -- tampering -----------------------------------------------------------------------------
+
+
+def test_changed_activity_data_in_the_store_fails(
+    fresh, backend, reader, store, verifier, tmp_path, restore_files
+):
+    outcome, _, _ = vs.submit_month(backend, fresh, tmp_path, 4, repeat=80)
+    _, layer = reader.enterprise(fresh)
+    assert reader.entry(layer.address, outcome.data)["mode"] == "DigestOnly"
+    path = restore_files(vs.store_file(store, outcome.data))
+    path.write_bytes(path.read_bytes().replace(b'"FC":90', b'"FC":9'))
+
+    report = verifier().verify(fresh, vs.YEAR)
+    check = failure(report, "record.data")
+    assert check.subject == f"{vs.YEAR}#0"
+    assert outcome.data in check.reason and "DigestOnly" in check.reason
+    assert "hashes to 0x" in check.reason and "does not match its digest" in check.reason
+
+
+def test_changed_evidence_in_the_store_fails(
+    fresh, backend, reader, store, verifier, tmp_path, restore_files
+):
+    _, _, files = vs.submit_month(backend, fresh, tmp_path, 5, ledger_bytes=20_000)
+    ledger = sha256_hex(files[1].read_bytes())
+    path = restore_files(vs.store_file(store, ledger))
+    path.write_bytes(path.read_bytes().replace(b"###", b"#0#", 1))
+
+    report = verifier().verify(fresh, vs.YEAR)
+    check = failure(report, "record.evidence")
+    assert check.subject == f"{vs.YEAR}#0 '{fresh} {vs.YEAR}年5月' evidence ledger_05.csv"
+    assert check.reason.startswith(f"DigestOnly entry {ledger}: the content store's copy")
+    assert report.passed is False and len(failures(report)) == 1
+
+
+def test_a_missing_evidence_file_fails(
+    fresh, backend, reader, store, verifier, tmp_path, restore_files
+):
+    _, _, files = vs.submit_month(backend, fresh, tmp_path, 6, ledger_bytes=20_000)
+    ledger = sha256_hex(files[1].read_bytes())
+    restore_files(vs.store_file(store, ledger)).unlink()
+
+    report = verifier().verify(fresh, vs.YEAR)
+    check = failure(report, "record.evidence")
+    assert check.subject.endswith("evidence ledger_06.csv")
+    assert f"DigestOnly entry {ledger}: it is kept only as a digest on chain" in check.reason
+    assert "the content store lacks it" in check.reason
+
+
+def test_a_record_computed_with_another_factor_than_it_names_fails(
+    fresh, reader, tx, verifier, tmp_path
+):
+    set_id, chosen = vs.standards_set(reader, tx)
+    report_file = tmp_path / "test_report.txt"
+    report_file.write_text(f"{fresh} 检测报告\n", "utf-8")
+    document = vs.month_document(7, fresh, report_file)
+    factors = copy.deepcopy(chosen.factors)
+    for factor in factor_cells(factors, "electricity"):
+        factor["value"] *= 1.25  # factors the record does not name
+    dishonest = vs.compute(chosen, document, factors)
+    honest = vs.compute(chosen, document)
+    document["total"] = tonnes(dishonest)
+    vs.RawWriter(reader, tx, fresh).record(document, dishonest, set_id, (report_file,))
+
+    report = verifier().verify(fresh, vs.YEAR)
+    check = failure(report, "record.recompute")
+    assert f"({honest} µt)" in check.reason and f"({dishonest} µt)" in check.reason
+    assert "GB_01_factor_20231001_0000 r0" in check.reason
+    assert "computed with other factors, formulas or code than the ones it pins" in check.reason
+    assert [c.id for c in failures(report)] == ["record.recompute", "year.total"]
+
+
+def test_a_record_whose_result_was_edited_fails(fresh, reader, tx, verifier, tmp_path):
+    set_id, chosen = vs.standards_set(reader, tx)
+    report_file = tmp_path / "test_report.txt"
+    report_file.write_text(f"{fresh} 检测报告\n", "utf-8")
+    document = vs.month_document(8, fresh, report_file)
+    honest = vs.compute(chosen, document)
+    document["total"] = tonnes(honest)
+    vs.RawWriter(reader, tx, fresh).record(document, honest - 5_000_000, set_id, (report_file,))
+
+    report = verifier().verify(fresh, vs.YEAR)
+    check = failure(report, "record.recompute")
+    assert "differs by -5000000 µt" in check.reason
+    assert "the document's own total agrees with the recomputation, not the chain" in check.reason
+    declared = next(c for c in failures(report) if c.id == "record.declared-total")
+    assert declared.reason.startswith(f"the document declares {document['total']} tCO2e")
+
+
+def test_a_factor_library_replaced_later_still_verifies_the_pinned_revision(
+    fresh, backend, reader, tx, verifier, tmp_path, chain
+):
+    snapshot = chain.snapshot()
+    try:
+        outcome, document, _ = vs.submit_month(backend, fresh, tmp_path, 9)
+        old = standards.from_chain(reader, "01")
+        replaced = copy.deepcopy(old.factors)
+        replaced["meta"]["version"] = "1.0.1"
+        for factor in factor_cells(replaced, "electricity"):
+            factor["value"] *= 2
+        data = json.dumps(replaced, ensure_ascii=False).encode()
+        regulators_layer = reader.contract("DataLayer", reader.manifest.address("DataLayer"))
+        digest = bytes.fromhex(sha256_hex(data)[2:])
+        tx.send(REGULATOR, regulators_layer.functions.storeInState(data, []), "store")
+        tx.send(REGULATOR, regulators_layer.functions.complete(digest), "complete")
+        library = reader.contract("FactorLibrary", old.refs["factor"].address)
+        tx.send(
+            REGULATOR, library.functions.publish("1.0.1", regulators_layer.address, digest), "pub"
+        )
+        new = standards.from_chain(reader, "01")
+        assert new.refs["factor"].revision == 1
+        assert vs.compute(new, document) != outcome.result.total_micro_tonnes()
+
+        report = verifier().verify(fresh, vs.YEAR)
+        assert report.passed, report.summary()
+        (pinned,) = [c for c in report.checks if c.id == "record.standards"]
+        assert "GB_01_factor_20231001_0000 r0" in pinned.reason
+    finally:
+        chain.restore(snapshot)
+
+
+# -- malformed records: failed checks, not exceptions --------------------------------------
+
+
+def test_a_record_whose_data_was_never_completed_fails(fresh, reader, tx, verifier):
+    set_id, _ = vs.standards_set(reader, tx)
+    writer = vs.RawWriter(reader, tx, fresh)
+    digest = writer.entry(b'{"title":"unfinished"}', complete=False)
+    writer.submit(digest, "未完成", 1, set_id)
+    check = failure(verifier().verify(fresh, vs.YEAR), "record.data")
+    assert check.reason == f"activity entry {digest} is InProgress, not Completed"
+
+
+def test_a_record_without_a_data_entry_fails(fresh, reader, tx, verifier):
+    set_id, _ = vs.standards_set(reader, tx)
+    digest = "0x" + "ab" * 32
+    vs.RawWriter(reader, tx, fresh).submit(digest, "无数据", 1, set_id)
+    check = failure(verifier().verify(fresh, vs.YEAR), "record.data")
+    assert f"has no entry {digest} (EntryNotFound(id={digest}))" in check.reason
+
+
+def test_a_record_naming_an_unknown_standards_set_fails(fresh, backend, reader, tx, verifier):
+    digest = vs.RawWriter(reader, tx, fresh).entry(b'{"title":"x","records":[{"a":"b"}]}')
+    vs.RawWriter(reader, tx, fresh).submit(digest, "未知标准", 1, 9999)
+    check = failure(verifier().verify(fresh, vs.YEAR), "record.standards")
+    assert check.reason == ("standards set 9999 does not resolve: UnknownStandardsSet(id=9999)")
+
+
+def test_an_unknown_enterprise_is_an_error(verifier):
+    with pytest.raises(NotDeployedError, match="no enterprise with credit code 'nobody'"):
+        verifier().verify("nobody", vs.YEAR)
+
+
+# -- encryption, aggregation, rectification ------------------------------------------------
+
+
+def test_encrypted_evidence_verifies_with_the_agency_key(encrypted, verifier):
+    report = verifier(bytes(AGENCY.key)).verify(ENCRYPTED, vs.YEAR)
+    assert report.passed and report.counts()["warning"] == 0, report.summary()
+    evidence = [c for c in report.checks if c.id == "record.evidence"]
+    assert evidence and all(
+        f"decrypted with the key of {AGENCY.address}" in c.reason for c in evidence
+    )
+    assert report.agency == AGENCY.address
+
+
+def test_encrypted_evidence_without_the_key_is_a_warning(encrypted, verifier):
+    report = verifier().verify(ENCRYPTED, vs.YEAR)
+    assert report.passed
+    evidence = [c for c in report.checks if c.id == "record.evidence"]
+    assert evidence and all(c.status == "warning" for c in evidence)
+    assert all("encrypted, not readable with the key given" in c.reason for c in evidence)
+
+
+def test_encrypted_evidence_with_a_key_that_is_not_a_recipient_is_a_warning(encrypted, verifier):
+    report = verifier(bytes(OUTSIDER.key)).verify(ENCRYPTED, vs.YEAR)
+    warned = [c for c in report.checks if c.status == "warning"]
+    assert report.passed and warned
+    assert all(f"({OUTSIDER.address} is not a recipient)" in c.reason for c in warned)
+
+
+def test_an_aggregated_record_that_is_not_the_sum_fails(short_annual, verifier):
+    report = verifier().verify(SHORT_ANNUAL, vs.YEAR)
+    check = failure(report, "record.aggregation")
+    month2 = short_annual[1].result.total_micro_tonnes()
+    assert check.subject == f"{vs.YEAR}#2 '{SHORT_ANNUAL} {vs.YEAR}年度报告'"
+    assert f"differs by {-month2:+} µt, more than the allowance of 2 µt" in check.reason
+    assert [c.id for c in failures(report)] == ["record.aggregation"]
+
+
+def test_a_rectified_record_links_its_evidence_and_the_old_one_is_listed(
+    fresh, backend, verifier, tmp_path
+):
+    outcome, document, files = vs.submit_month(backend, fresh, tmp_path, 10)
+    document["records"][1]["AC"] = 9.45
+    corrected = vs.write(tmp_path / "corrected.json", document)
+    rectification = tmp_path / "rectification.txt"
+    rectification.write_text(f"{fresh} 电表读数更正\n", "utf-8")
+    backend.submit(
+        Submission(
+            fresh,
+            vs.YEAR,
+            "10月(整改后)",
+            corrected,
+            files,
+            replaces=outcome.index,
+            rectification_evidence=rectification,
+        )
+    )
+    report = verifier().verify(fresh, vs.YEAR)
+    assert report.passed, report.summary()
+    by_id = {c.id: c for c in report.checks}
+    assert by_id["record.validity"].reason.startswith("invalid (rectified by #1)")
+    assert by_id["record.rectification"].reason.startswith("replaces #0; rectification evidence")
+    assert len([c for c in report.checks if c.id == "record.recompute"]) == 1
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def carbon(suite, chain, store, tmp_path_factory):
+    path = tmp_path_factory.mktemp("deployments") / "local.json"
+    suite.manifest.rpc = chain.provider.uri
+    suite.manifest.save(path)
+
+    def run(*args: str):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("offchain.cli.STORE_DIR", store.root)
+            return CliRunner().invoke(main, ["--deployment", str(path), *args])
+
+    return run
+
+
+def test_carbon_verify_writes_the_reports_and_exits_0(clean, carbon, tmp_path):
+    result = carbon("verify", "--enterprise", CLEAN, "--year", "2023", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"PASSED: {CLEAN}")
+    saved = json.loads((tmp_path / f"verification_{CLEAN}_2023.json").read_text("utf-8"))
+    assert saved["passed"] is True
+    assert (tmp_path / f"verification_{CLEAN}_2023.md").read_text("utf-8").startswith("# Verif")
+
+
+def test_carbon_verify_exits_1_when_a_check_fails(short_annual, carbon, tmp_path):
+    result = carbon(
+        "verify", "--enterprise", SHORT_ANNUAL, "--year", "2023", "--out", str(tmp_path), "--json"
+    )
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.output)["passed"] is False
+    assert (tmp_path / f"verification_{SHORT_ANNUAL}_2023.md").exists()
+
+
+def test_carbon_verify_decrypts_with_the_key_given(encrypted, carbon, tmp_path):
+    result = carbon(
+        "verify",
+        "--enterprise",
+        ENCRYPTED,
+        "--year",
+        "2023",
+        "--key",
+        "dev:5",
+        "--out",
+        str(tmp_path),
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["counts"]["warning"] == 0
