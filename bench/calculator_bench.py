@@ -13,11 +13,10 @@ carry self-measured values, reported in the result (one self_measured entry per 
 import argparse
 import json
 import resource
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.timing import best_of
 from offchain import calculator, reference_formulas, sandbox
 from offchain.paths import SEEDS
 from offchain.sandbox import Limits
@@ -63,15 +62,6 @@ def make_records(n: int, measured: bool = True) -> list[dict[str, Any]]:
     return records
 
 
-def _timed(fn: Callable[[], Any], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def _smallest_memory_limit(code: str, payload: str) -> int:
     """The smallest QuickJS memory limit (MiB) under which the batch still completes."""
     low, high = 1, 1024
@@ -110,7 +100,7 @@ def rows(n: int = 100_000, repeat: int = 3) -> list[dict[str, Any]]:
             "Python API": lambda d=docs: calculator.calculate_batch(factors, formulas, code, d),
             "plain Python": lambda d=docs: reference_formulas.calculate_batch(factors, formulas, d),
         }
-        seconds = {name: _timed(fn, repeat) for name, fn in measures.items()}
+        seconds = {name: best_of(fn, repeat) for name, fn in measures.items()}
         for name, s in seconds.items():
             out.append({"name": f"{shape}: {name}", "value": round(n / s), "unit": "records/s"})
         ratio = seconds["sandbox"] / seconds["plain Python"]

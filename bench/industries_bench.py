@@ -16,26 +16,16 @@ bench/calculator_bench.py:
 import argparse
 import copy
 import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.timing import best_of
 from offchain import calculator, reference_formulas
 from offchain.documents import load_file
 from offchain.paths import SEEDS
 
 CODE = SEEDS / "calc" / "GB_calculate_20231001_0000.js"
 SAMPLES = SEEDS / "activity"
-
-
-def _timed(fn: Callable[[], Any], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def formula_paths() -> list[Path]:
@@ -101,7 +91,7 @@ def rows(n: int = 20_000, repeat: int = 3) -> list[dict[str, Any]]:
         for path in paths:
             calculator.check_formulas(load_file(path, "formula-library"), code)
 
-    check_s = _timed(check_all, repeat)
+    check_s = best_of(check_all, repeat)
 
     industry, key, item, size = most_complex_item(paths)
     factors = load_file(
@@ -119,7 +109,7 @@ def rows(n: int = 20_000, repeat: int = 3) -> list[dict[str, Any]]:
     def batch() -> None:
         results[:] = calculator.calculate_batch(factors, formulas, code, docs)
 
-    calc_s = _timed(batch, repeat)
+    calc_s = best_of(batch, repeat)
     errors = [r for r in results if not isinstance(r, calculator.CalculationResult)]
     if errors:
         raise SystemExit(f"the benchmark documents were refused: {errors[0]}")

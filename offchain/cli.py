@@ -15,15 +15,15 @@ import click
 from eth_account.signers.local import LocalAccount
 from requests.exceptions import RequestException
 from web3 import Web3
-from web3.exceptions import ContractLogicError
 
-from . import calculator, crypto, demo, documents, standards
+from . import calculator, demo, documents, standards
 from .accounts import load_account
 from .chain import ChainReader
 from .enterprise import EnterpriseBackend, Submission
 from .errors import CarbonError, ChainError
 from .manifest import Manifest, default_manifest_path
 from .node import LocalNode
+from .onboarding import Onboarding, onboard, publish_key
 from .paths import STORE_DIR
 from .store import FolderStore
 from .transact import ErrorDecoder, Transactor
@@ -246,30 +246,17 @@ def enterprise_onboard(
     if len(industry) != 2 or not industry.isdigit():
         raise click.UsageError(f"--industry {industry!r}: expected two digits such as 01")
     reader = _reader(ctx)
-    factory = reader.contract("EnterpriseFactory", reader.manifest.address("EnterpriseFactory"))
-    try:
-        found = factory.functions.enterpriseOf(credit_code).call()
-        click.echo(f"already onboarded: {credit_code} -> {found[0]}")
-        return
-    except ContractLogicError:
-        pass
     for label, address in (("--admin", admin_address), ("--account", account_address)):
         if not Web3.is_address(address):
             raise click.UsageError(f"{label} {address!r} is not an Ethereum address")
-    call = factory.functions.onboard(
-        (
-            name,
-            credit_code,
-            industry.encode(),
-            region,
-            Web3.to_checksum_address(admin_address),
-            Web3.to_checksum_address(account_address),
-        )
-    )
-    _transactor(reader).send(_signer(reader, signer), call, f"onboarding {credit_code}")
-    found = factory.functions.enterpriseOf(credit_code).call()
+    enterprise = Onboarding(name, credit_code, industry, region, admin_address, account_address)
+    carbon, created = onboard(reader, _transactor(reader), _signer(reader, signer), enterprise)
+    if not created:
+        click.echo(f"already onboarded: {credit_code} -> {carbon}")
+        return
+    _, layer = reader.enterprise(credit_code)
     click.echo(
-        f"onboarded {name} ({credit_code}): EnterpriseCarbon {found[0]}, DataLayer {found[1]}"
+        f"onboarded {name} ({credit_code}): EnterpriseCarbon {carbon}, DataLayer {layer.address}"
     )
 
 
@@ -479,18 +466,8 @@ def keys_publish(ctx: click.Context, signer: str) -> None:
     """Publish the signing account's public key in the KeyDirectory (idempotent)."""
     reader = _reader(ctx)
     account = _signer(reader, signer)
-    public = crypto.public_key_of(bytes(account.key))
-    directory = reader.contract("KeyDirectory", reader.manifest.address("KeyDirectory"))
-    try:
-        if bytes(directory.functions.publicKeyOf(account.address).call()) == public:
-            click.echo(f"{account.address}: key already published")
-            return
-    except ContractLogicError:
-        pass
-    _transactor(reader).send(
-        account, directory.functions.publish(public), f"publishing the key of {account.address}"
-    )
-    click.echo(f"{account.address}: key published")
+    published = publish_key(reader, _transactor(reader), account)
+    click.echo(f"{account.address}: key {'published' if published else 'already published'}")
 
 
 @main.command("demo")
@@ -523,11 +500,11 @@ def demo_command(ctx: click.Context, work: Path) -> None:
         verified = demo.verify(
             reader, tx, reader.store, work, runs, progress=lambda _step: bar.update(1)
         )
-    click.echo(f"\n{'enterprise':24} {'verifications':14} {'state':8} {'verified (tCO2e)':>18}")
+    click.echo(f"\n{'enterprise':24} {'verifications':22} {'state':8} {'verified (tCO2e)':>18}")
     for outcome in verified:
-        rounds = " -> ".join("pass" if r.passed else "FAIL" for r in outcome.reports)
+        rounds = " -> ".join("pass" if passed else "FAIL" for passed in outcome.verdicts)
         total = f"{outcome.verified_micro / 1e6:.6f}" if outcome.verified_micro is not None else "-"
-        click.echo(f"{outcome.enterprise.credit_code:24} {rounds:14} {outcome.state:8} {total:>18}")
+        click.echo(f"{outcome.enterprise.credit_code:24} {rounds:22} {outcome.state:8} {total:>18}")
         for report in outcome.reports:
             for check in (c for c in report.checks if c.status == "fail"):
                 click.echo(f"  failed: {check.subject}: {check.reason}")

@@ -26,6 +26,7 @@ from . import crypto
 from .accounts import dev_account
 from .chain import ChainReader
 from .enterprise import EnterpriseBackend, Outcome, Submission
+from .onboarding import Onboarding, onboard, publish_key
 from .paths import SEEDS
 from .store import DocumentStore
 from .transact import Transactor
@@ -120,10 +121,10 @@ def run(
     """Onboards the sample enterprises and submits their year; idempotent."""
     regulator, agency = dev_account(REGULATOR), dev_account(AGENCY)
     for account in (regulator, agency, *(dev_account(e.writer) for e in ENTERPRISES)):
-        _publish_key(reader, tx, account)
+        publish_key(reader, tx, account)
     runs = []
     for enterprise in ENTERPRISES:
-        carbon = _onboard(reader, tx, regulator, enterprise)
+        carbon, _ = onboard(reader, tx, regulator, _onboarding(enterprise))
         backend = EnterpriseBackend(
             reader, tx, store, dev_account(enterprise.writer), dev_account(enterprise.admin)
         )
@@ -157,39 +158,15 @@ def run(
     return runs
 
 
-def _publish_key(reader: ChainReader, tx: Transactor, account: LocalAccount) -> None:
-    directory = reader.contract("KeyDirectory", reader.manifest.address("KeyDirectory"))
-    public = crypto.public_key_of(bytes(account.key))
-    try:
-        if bytes(directory.functions.publicKeyOf(account.address).call()) == public:
-            return
-    except ContractLogicError:
-        pass
-    tx.send(
-        account, directory.functions.publish(public), f"publishing the key of {account.address}"
+def _onboarding(enterprise: SampleEnterprise) -> Onboarding:
+    return Onboarding(
+        enterprise.name,
+        enterprise.credit_code,
+        enterprise.industry,
+        enterprise.region,
+        dev_account(enterprise.admin).address,
+        dev_account(enterprise.writer).address,
     )
-
-
-def _onboard(
-    reader: ChainReader, tx: Transactor, regulator: LocalAccount, enterprise: SampleEnterprise
-) -> str:
-    factory = reader.contract("EnterpriseFactory", reader.manifest.address("EnterpriseFactory"))
-    try:
-        return factory.functions.enterpriseOf(enterprise.credit_code).call()[0]
-    except ContractLogicError:
-        pass
-    call = factory.functions.onboard(
-        (
-            enterprise.name,
-            enterprise.credit_code,
-            enterprise.industry.encode(),
-            enterprise.region,
-            dev_account(enterprise.admin).address,
-            dev_account(enterprise.writer).address,
-        )
-    )
-    tx.send(regulator, call, f"onboarding {enterprise.credit_code}")
-    return factory.functions.enterpriseOf(enterprise.credit_code).call()[0]
 
 
 def _sample(enterprise: SampleEnterprise) -> dict[str, Any]:
@@ -305,7 +282,8 @@ def _submit_mistyped(backend: EnterpriseBackend, submission: Submission) -> Outc
 @dataclass(frozen=True)
 class YearVerification:
     enterprise: SampleEnterprise
-    reports: list[VerificationReport]
+    reports: list[VerificationReport]  # this run's
+    verdicts: list[bool]  # every verdict on chain, oldest first
     state: str
     verified_micro: int | None
 
@@ -335,8 +313,15 @@ def verify(
         verified = None
         if flow.state(carbon, YEAR) in ("Passed", "Closed"):
             verified = flow.close(regulator, carbon, YEAR)
+        verdicts = flow.verification.functions.verdicts(carbon.address, YEAR).call()
         outcomes.append(
-            YearVerification(run.enterprise, reports, flow.state(carbon, YEAR), verified)
+            YearVerification(
+                run.enterprise,
+                reports,
+                [v[0] for v in verdicts],
+                flow.state(carbon, YEAR),
+                verified,
+            )
         )
         progress(f"{run.enterprise.credit_code} verified")
     return outcomes

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from eth_account.signers.local import LocalAccount
 from web3.contract import Contract
 
-from . import crypto
 from .chain import ChainReader
 from .errors import CarbonError
 from .transact import Transactor
@@ -48,14 +47,13 @@ class Workflow:
         return AGENCY_STATUSES[self.registry.functions.statusOf(agency).call()]
 
     def approve(
-        self, regulator: LocalAccount, agency: LocalAccount, name: str, licence: str
+        self, regulator: LocalAccount, agency: str, public_key: bytes, name: str, licence: str
     ) -> None:
-        """Approves `agency` with its own public key, unless it already is."""
-        if self.agency_status(agency.address) != "None":
+        """Approves `agency` with its public key, unless it already is."""
+        if self.agency_status(agency) != "None":
             return
-        public = crypto.public_key_of(bytes(agency.key))
-        call = self.registry.functions.approve(agency.address, name, licence, public)
-        self.tx.send(regulator, call, f"approving agency {agency.address}")
+        call = self.registry.functions.approve(agency, name, licence, public_key)
+        self.tx.send(regulator, call, f"approving agency {agency}")
 
     def state(self, carbon: Contract, year: int) -> str:
         summary = self.verification.functions.verification(carbon.address, year).call()

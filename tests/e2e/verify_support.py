@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from e2e_support import ADMIN, WRITER
-from web3.exceptions import ContractLogicError
 
-from offchain import calculator, crypto, standards
+from offchain import calculator, onboarding, standards
 from offchain.chain import ChainReader
 from offchain.documents import sha256_hex
 from offchain.enterprise import EnterpriseBackend, Submission
@@ -23,25 +22,14 @@ SAMPLE = SEEDS / "activity" / "seed001_example.json"
 
 
 def publish_key(reader: ChainReader, tx: Transactor, account: Any) -> None:
-    directory = reader.contract("KeyDirectory", reader.manifest.address("KeyDirectory"))
-    public = crypto.public_key_of(bytes(account.key))
-    try:
-        if bytes(directory.functions.publicKeyOf(account.address).call()) == public:
-            return
-    except ContractLogicError:
-        pass
-    tx.send(account, directory.functions.publish(public), "publish key")
+    onboarding.publish_key(reader, tx, account)
 
 
 def onboard(reader: ChainReader, tx: Transactor, regulator: Any, code: str, industry: str = "01"):
-    factory = reader.contract("EnterpriseFactory", reader.manifest.address("EnterpriseFactory"))
-    try:
-        factory.functions.enterpriseOf(code).call()
-    except ContractLogicError:
-        call = factory.functions.onboard(
-            (f"核查示范{code[-4:]}", code, industry.encode(), "北京", ADMIN.address, WRITER.address)
-        )
-        tx.send(regulator, call, "onboard")
+    enterprise = onboarding.Onboarding(
+        f"核查示范{code[-4:]}", code, industry, "北京", ADMIN.address, WRITER.address
+    )
+    onboarding.onboard(reader, tx, regulator, enterprise)
     return reader.enterprise(code)
 
 
