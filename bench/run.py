@@ -14,7 +14,7 @@ from typing import Any
 
 from ape import accounts, networks, project
 
-from bench import calculator_bench, enterprise_bench, industries_bench
+from bench import calculator_bench, enterprise_bench, industries_bench, verify_bench
 from bench.floor import floor
 from offchain.deploy import SuiteDeployer, seed_documents
 from offchain.manifest import Manifest
@@ -185,14 +185,21 @@ def main() -> None:
         enterprise = enterprise_bench.rows(
             provider.uri, deployer.manifest, store_dir / "enterprise"
         )
+        # 1,000 enterprise-years need ~13,000 generated records; sending them to this anvil
+        # (ape runs it with step tracing) timed out, so the full run is `python
+        # bench/verify_bench.py --enterprises 1000` on its own.
+        verification = verify_bench.rows(
+            provider.uri, deployer.manifest, store_dir / "verify", sizes=(1, 10, 100)
+        )
         writes = write_rows(w3, deployer, regulator, stranger)
     calc = calculator_bench.rows() + industries_bench.rows()
     print_table("Gas of every external write, beside the EVM floor for the same call", writes)
     print_table("Storing documents on chain (gas per byte of document)", storage)
     print_table("Enterprise side: onboarding and records", enterprise)
+    print_table("Verification: round trips and seconds per enterprise-year", verification)
     print_table("Deployment of the suite with the seed standards", deploy)
     print_table("Calculator (QuickJS sandbox)", calc)
-    rows = writes + storage + enterprise + deploy + calc
+    rows = writes + storage + enterprise + verification + deploy + calc
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"\nwritten to {RESULTS}")

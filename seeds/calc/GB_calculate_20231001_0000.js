@@ -444,7 +444,7 @@
       low: range !== null && typeof range.min === "number" ? range.min : -Infinity,
       high: range !== null && typeof range.max === "number" ? range.max : Infinity,
       // This cell's key in a self_measured entry's values, serialised once, and its pairs with
-      // the values met so far (see newPair).
+      // the values met so far (see newPairs).
       key: JSON.stringify(cell.symbol) + ":",
       pairs: null
     };
@@ -820,11 +820,14 @@
     var cl = row.cellList, count = 0, values = "";
     for (var j = 0; j < cl.length; j++) {
       var c = cl[j], v = src[c.symbol];
-      if (v === undefined || (typeof v !== "number" && !hasOwn.call(src, c.symbol))) continue;
-      if (typeof v !== "number" || v - v !== 0) throw notMeasurable(c, v, subIndex);
-      var pair = c.pairs !== null ? c.pairs.get(v) : undefined;
-      if (pair === undefined) pair = newPair(c, v);
-      values = count++ === 0 ? pair : values + "," + pair;
+      if (typeof v !== "number") {
+        if (v === undefined || !hasOwn.call(src, c.symbol)) continue;
+        throw notMeasurable(c, v, subIndex);
+      }
+      if (v - v !== 0) throw notMeasurable(c, v, subIndex);
+      var pairs = c.pairs !== null ? c.pairs.get(v) : undefined;
+      if (pairs === undefined) pairs = newPairs(c, v);
+      values += pairs[count++ === 0 ? 0 : 1];
       if (v < c.low || v > c.high) out.warnings.push(rangeWarning(c, v, subIndex));
     }
     if (count > 0) {
@@ -849,15 +852,16 @@
       " = " + v + " is outside the range " + rangeText(c) + " of " + S_factorName;
   }
 
-  // A cell's `"symbol":value` text. Measured values recur (one lab result, many deliveries), so
-  // each cell keeps the texts of the values it met, up to a bound.
+  // A cell's `"symbol":value` text, as the first of an entry's values and as a following one.
+  // Measured values recur (one lab result, many deliveries), so each cell keeps the texts of the
+  // values it met, up to a bound.
   var PAIRS_PER_CELL = 4096;
 
-  function newPair(c, v) {
-    var pair = c.key + numberText(v);
+  function newPairs(c, v) {
+    var pair = c.key + numberText(v), pairs = [pair, "," + pair];
     if (c.pairs === null) c.pairs = new Map();
-    if (c.pairs.size < PAIRS_PER_CELL) c.pairs.set(v, pair);
-    return pair;
+    if (c.pairs.size < PAIRS_PER_CELL) c.pairs.set(v, pairs);
+    return pairs;
   }
 
   // Decimal digits by table: QuickJS turns a number into text with printf (a binary search over
