@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -51,15 +52,31 @@ def _no_constants(name: str) -> Any:
     raise json.JSONDecodeError(f"{name} is not a JSON number", "", 0)
 
 
-@cache
-def _validator(kind: Kind) -> Draft202012Validator:
+@cache  # checking the schema itself costs more than validating a document
+def _schema(kind: Kind) -> dict[str, Any]:
     schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return schema
+
+
+@cache
+def _validator(kind: Kind) -> Draft202012Validator:
+    return Draft202012Validator(_schema(kind))
+
+
+@cache
+def _fast_validator(kind: Kind) -> Any:
+    return jsonschema_rs.Draft202012Validator(_schema(kind))
 
 
 def validate(document: Any, kind: Kind, origin: str) -> None:
-    """Raises DocumentError naming the first violation's path, e.g. `records/2/FC`."""
+    """Raises DocumentError naming the first violation's path, e.g. `records/2/FC`.
+
+    jsonschema-rs (compiled, ~200x faster) accepts valid documents; a document it rejects goes
+    through the reference Python validator, which has the last word and orders the violations.
+    """
+    if _fast_validator(kind).is_valid(document):
+        return
     error = _first_error(_validator(kind), document)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(document)"
