@@ -3,8 +3,11 @@
 anvil comes from npm (`@foundry-rs/anvil`); `make setup` links its binary into
 `.toolchain/bin`. `--state` loads the file at start and writes it on exit, and
 `--state-interval` writes it every few seconds, so a restart or a crash loses at most that much.
+anvil writes the file in place, so a node killed mid-write leaves it truncated; `start` checks
+the file first and keeps the last one that loaded as `anvil-state.json.bak`.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -29,6 +32,8 @@ class LocalNode:
 
     directory: Path = CHAIN_DIR
     port: int = DEFAULT_PORT
+    # A throwaway node (a benchmark's) keeps no state: anvil rewrites the whole file each time.
+    persist: bool = True
 
     @property
     def url(self) -> str:
@@ -37,6 +42,10 @@ class LocalNode:
     @property
     def state_file(self) -> Path:
         return self.directory / "anvil-state.json"
+
+    @property
+    def backup_file(self) -> Path:
+        return self.directory / "anvil-state.json.bak"
 
     @property
     def pid_file(self) -> Path:
@@ -68,17 +77,10 @@ class LocalNode:
         if self.is_up():
             return False
         self.directory.mkdir(parents=True, exist_ok=True)
-        command = [
-            _anvil(),
-            "--port",
-            str(self.port),
-            "--chain-id",
-            str(CHAIN_ID),
-            "--state",
-            str(self.state_file),
-            "--state-interval",
-            "2",
-        ]
+        command = [_anvil(), "--port", str(self.port), "--chain-id", str(CHAIN_ID)]
+        if self.persist:
+            self._keep_loadable_state()
+            command += ["--state", str(self.state_file), "--state-interval", "2"]
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
                 command,
@@ -101,6 +103,17 @@ class LocalNode:
             f"anvil did not answer on {self.url} within {timeout:.0f} s; see {self.log_file}"
         )
 
+    def _keep_loadable_state(self) -> None:
+        """Refuses a state file anvil could not load; backs up one it can."""
+        if not self.state_file.exists():
+            return
+        try:
+            with self.state_file.open("rb") as f:
+                json.load(f)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ChainError(_unloadable(self.state_file, self.backup_file, exc)) from exc
+        shutil.copyfile(self.state_file, self.backup_file)
+
     def stop(self, timeout: float = 20.0) -> bool:
         """Stops the node this project started (its state is written on exit)."""
         pid = self.pid()
@@ -116,6 +129,17 @@ class LocalNode:
             time.sleep(0.1)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+
+def _unloadable(state: Path, backup: Path, exc: Exception) -> str:
+    message = (
+        f"{state} is not a complete anvil state ({exc}); the node was probably stopped while "
+        "writing it"
+    )
+    if backup.exists():
+        saved = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(backup.stat().st_mtime))
+        return f"{message}. The last state that loaded ({saved}) is kept: `cp {backup} {state}`"
+    return f"{message}. Move it aside to start an empty chain: `mv {state} {state}.broken`"
 
 
 def _anvil() -> str:

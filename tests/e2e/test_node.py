@@ -5,6 +5,7 @@ import socket
 import pytest
 from web3 import Web3
 
+from offchain.errors import ChainError
 from offchain.node import LocalNode
 
 
@@ -38,3 +39,30 @@ def test_state_survives_a_restart(node):
 def test_start_is_a_no_op_when_the_node_already_answers(node):
     assert node.start()
     assert not node.start()
+
+
+def test_a_truncated_state_file_is_refused_with_the_way_back(node):
+    for _ in range(2):  # the second start backs up the state the first one wrote
+        assert node.start()
+        assert node.stop()
+    good = node.state_file.read_bytes()
+    node.state_file.write_bytes(good[: len(good) // 2])
+    with pytest.raises(ChainError, match=r"not a complete anvil state.*cp .*anvil-state.json.bak"):
+        node.start()
+    assert not node.is_up()
+    assert node.state_file.stat().st_size == len(good) // 2  # nothing overwritten
+
+
+def test_the_last_state_that_loaded_is_kept_as_a_backup(node):
+    assert node.start()
+    assert node.stop()
+    saved = node.state_file.read_bytes()
+    assert node.start()
+    assert node.backup_file.read_bytes() == saved
+
+
+def test_a_truncated_state_without_a_backup_says_how_to_start_empty(tmp_path):
+    node = LocalNode(directory=tmp_path, port=free_port())
+    node.state_file.write_text('{"block": {"number": "0x1"', "utf-8")
+    with pytest.raises(ChainError, match=r"mv .*anvil-state.json .*broken"):
+        node.start()
