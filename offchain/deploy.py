@@ -15,6 +15,7 @@ from .calculator import check_formulas
 from .documents import Kind, load, read_file, sha256_hex
 from .errors import DocumentError
 from .manifest import ContractRecord, Manifest
+from .names import parse_index_name
 from .paths import SEEDS
 from .store import DocumentStore
 
@@ -221,10 +222,9 @@ class SuiteDeployer:
     def _publish(self, index: Any, layer: Any, seed: SeedDocument) -> None:
         self._store_document(layer, seed)
         kind = STANDARD_KINDS[seed.kind]
-        try:
-            address = index.resolve(seed.name)
-        except Exception:
-            address = None
+        # `resolve` reverts for an unknown name; the series' history answers without a revert.
+        registered = seed.name in index.seriesHistory(parse_index_name(seed.name).series)
+        address = index.resolve(seed.name) if registered else None
         if address is None:
             library, impl = self._proxy(
                 kind,
