@@ -11,7 +11,6 @@ generated for 1,000 enterprise-years several times slower to mine. Gas does not 
 import json
 import random
 import shutil
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +23,7 @@ from bench import calculator_bench, enterprise_bench, industries_bench, verify_b
 from bench.floor import floor
 from offchain.deploy import SuiteDeployer, seed_documents
 from offchain.manifest import Manifest
-from offchain.node import LocalNode
+from offchain.node import LocalNode, free_port
 from offchain.store import FolderStore
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
@@ -191,10 +190,7 @@ def _shown(value: float) -> str:
 
 
 def fresh_node() -> LocalNode:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    node = LocalNode(directory=WORK / ".chain.tmp", port=port, persist=False)
+    node = LocalNode(directory=WORK / ".chain.tmp", port=free_port(), persist=False)
     shutil.rmtree(node.directory, ignore_errors=True)
     return node
 

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -66,11 +67,7 @@ class LocalNode:
             pid = int(self.pid_file.read_text())
         except (FileNotFoundError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        return pid
+        return pid if _alive(pid) else None
 
     def start(self, timeout: float = 20.0) -> bool:
         """Starts anvil unless a node already answers; returns whether it started one."""
@@ -121,14 +118,31 @@ class LocalNode:
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
+        while time.monotonic() < deadline and _alive(pid):
             time.sleep(0.1)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+
+def _alive(pid: int) -> bool:
+    # A node this process started stays a zombie, still answering kill(pid, 0), until reaped.
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, for a throwaway node."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _unloadable(state: Path, backup: Path, exc: Exception) -> str:

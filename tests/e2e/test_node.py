@@ -1,18 +1,10 @@
 """The project's own anvil node keeps its state across a restart."""
 
-import socket
-
 import pytest
 from web3 import Web3
 
 from offchain.errors import ChainError
-from offchain.node import LocalNode
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from offchain.node import LocalNode, free_port
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ without a second record or a second copy of any entry."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,18 +16,12 @@ from offchain.chain import ChainReader
 from offchain.deploy import SuiteDeployer
 from offchain.enterprise import EnterpriseBackend, Submission
 from offchain.manifest import Manifest
-from offchain.node import LocalNode
+from offchain.node import LocalNode, free_port
 from offchain.paths import ROOT
 from offchain.store import FolderStore
 from offchain.transact import ErrorDecoder, Transactor
 
 CODE = "91110000RETRY0001A"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def onboard(reader: ChainReader, tx: Transactor, code: str) -> None:
