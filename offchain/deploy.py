@@ -2,7 +2,11 @@
 
 Used by `ape run deploy` and by the tests. Every step first looks at what the chain already has
 (manifest addresses with code, DataLayer entries, index names, revisions), so running it again
-sends no transaction unless a seed document changed, in which case it publishes a new revision.
+sends no transaction unless something changed:
+- a seed document: it is published as a new revision;
+- a contract's source or compiler settings: its new implementation is deployed and every proxy
+  of that kind upgraded to it (UUPS singletons and standards libraries, and the enterprise
+  beacons through the factory), so a chain never keeps running code the sources no longer say.
 """
 
 import re
@@ -66,6 +70,21 @@ class GasLog:
     @property
     def total(self) -> int:
         return sum(gas for _, gas in self.rows)
+
+
+def same_build(deployed: bytes, compiled: bytes) -> bool:
+    """Whether deployed runtime code was built from the same sources and settings as `compiled`.
+
+    Immutables (UUPS keeps its own address in one) make the bodies differ; the CBOR metadata at
+    the end does not, and it holds the hash of the metadata, which covers every source file and
+    compiler setting.
+    """
+    trailer = int.from_bytes(compiled[-2:], "big") + 2
+    return len(deployed) >= trailer and bytes(deployed[-trailer:]) == compiled[-trailer:]
+
+
+def _runtime(container: Any) -> bytes:
+    return bytes.fromhex(container.contract_type.runtime_bytecode.bytecode.removeprefix("0x"))
 
 
 def seed_documents(seeds: Path = SEEDS) -> Iterator[SeedDocument]:
@@ -167,6 +186,7 @@ class SuiteDeployer:
                 self.account.address, index.address, registry.address
             ),
         )
+        self._follow_beacons(factory)
         for kind, proxy in (
             ("DataLayer", layer),
             ("KeyDirectory", keys),
@@ -180,6 +200,7 @@ class SuiteDeployer:
                 )
         for seed in seeds if seeds is not None else seed_documents():
             self._publish(index, layer, seed)
+        self._follow_standards()
         return self.manifest
 
     def _abi(self, kind: str) -> list[dict[str, Any]]:
@@ -195,7 +216,7 @@ class SuiteDeployer:
     def _implementation(self, kind: str) -> Any:
         container = getattr(self.project, kind)
         address = self.manifest.implementations.get(kind)
-        if self._deployed(address):
+        if address and same_build(self.code_at(address), _runtime(container)):
             return container.at(address)
         instance = self.account.deploy(container)
         self.gas.add(f"deploy {kind} implementation", self._receipt(instance))
@@ -211,10 +232,43 @@ class SuiteDeployer:
     def _singleton(self, kind: str, init: Callable[[Any], bytes]) -> Any:
         record = self.manifest.contracts.get(kind)
         if record is not None and self._deployed(record.address):
-            return getattr(self.project, kind).at(record.address)
+            instance = getattr(self.project, kind).at(record.address)
+            self._follow(kind, kind, instance)
+            record.implementation = self.manifest.implementations[kind]
+            return instance
         instance, impl = self._proxy(kind, init)
         self.manifest.contracts[kind] = ContractRecord(kind, instance.address, impl)
         return instance
+
+    def _follow(self, name: str, kind: str, proxy: Any) -> None:
+        """Upgrades `proxy` to the manifest's implementation of `kind` unless it runs it already."""
+        target = self.manifest.implementations[kind]
+        if proxy.implementation() != target:
+            self.gas.add(
+                f"upgrade {name}", proxy.upgradeToAndCall(target, b"", sender=self.account)
+            )
+
+    def _follow_standards(self) -> None:
+        """Standards this run's seeds did not name still move to their kind's implementation."""
+        for name, record in self.manifest.contracts.items():
+            if record.kind in STANDARD_KINDS.values():
+                self._follow(
+                    name, record.kind, getattr(self.project, record.kind).at(record.address)
+                )
+                record.implementation = self.manifest.implementations[record.kind]
+
+    def _follow_beacons(self, factory: Any) -> None:
+        """The enterprise contracts: one beacon each for EnterpriseCarbon and DataLayer."""
+        carbon_beacon, layer_beacon = factory.beacons()
+        for kind, beacon, upgrade in (
+            ("EnterpriseCarbon", carbon_beacon, factory.upgradeEnterpriseCarbon),
+            ("DataLayer", layer_beacon, factory.upgradeEnterpriseDataLayer),
+        ):
+            target = self.manifest.implementations[kind]
+            # An OpenZeppelin beacon answers `implementation()` as IUpgradeable declares it.
+            if self.project.IUpgradeable.at(beacon).implementation() != target:
+                label = f"upgrade every enterprise's {kind}"
+                self.gas.add(label, upgrade(target, sender=self.account))
 
     def _tracked(self, index: Any, address: str) -> bool:
         return address in index.knownProxies()
@@ -245,6 +299,7 @@ class SuiteDeployer:
             address = library.address
         else:
             library = getattr(self.project, kind).at(address)
+            self._follow(seed.name, kind, library)
             _, (_version, document, *_rest) = library.latest()
             if "0x" + bytes(document).hex() != seed.digest:
                 self.gas.add(

@@ -4,7 +4,8 @@
     ape run deploy --network <ecosystem:network:provider> --account <alias>   # any EVM network
 
 On a local network the first test account deploys unless --account names another. Running it
-again sends no transaction unless a seed document changed.
+again sends no transaction unless a seed document changed (a new revision is published) or a
+contract's sources did (its proxies are upgraded to the new build).
 """
 
 from pathlib import Path
