@@ -64,7 +64,7 @@ class VerificationReport:
         verdict = "PASSED" if self.passed else "FAILED"
         name = self.profile.get("name", "")
         lines = [
-            f"{verdict}: {self.enterprise} {name} {self.year}".rstrip(),
+            f"{verdict}: " + " ".join(p for p in (self.enterprise, name, str(self.year)) if p),
             f"  recomputed {tonnes(self.recomputed_total_micro)} tCO2e, "
             f"submitted {tonnes(self.submitted_total_micro)} tCO2e",
             f"  {len(self.checks)} checks: {counts['pass']} passed, {counts['fail']} failed, "
@@ -107,15 +107,21 @@ class VerificationReport:
             "Totals are the valid non-aggregated records; results are compared exactly, in",
             "micro-tonnes of CO2e (tCO2e × 10^6).",
             "",
-            "## Checks",
-            "",
-            "| # | check | result | subject | reason |",
-            "|---|---|---|---|---|",
         ]
-        for n, c in enumerate(self.checks, start=1):
-            shown = {"pass": "pass", "fail": "**FAIL**", "warning": "warning"}[c.status]
-            lines.append(f"| {n} | `{c.id}` | {shown} | {_cell(c.subject)} | {_cell(c.reason)} |")
+        numbered = list(enumerate(self.checks, start=1))
+        findings = [(n, c) for n, c in numbered if c.status != "pass"]
+        if findings:  # a reader of a failed report should not have to scan every check
+            lines += ["## Failures and warnings", "", *_check_table(findings), ""]
+        lines += ["## Checks", "", *_check_table(numbered)]
         return "\n".join(lines) + "\n"
+
+
+def _check_table(numbered: list[tuple[int, Check]]) -> list[str]:
+    rows = ["| # | check | result | subject | reason |", "|---|---|---|---|---|"]
+    for n, c in numbered:
+        shown = {"pass": "pass", "fail": "**FAIL**", "warning": "warning"}[c.status]
+        rows.append(f"| {n} | `{c.id}` | {shown} | {_cell(c.subject)} | {_cell(c.reason)} |")
+    return rows
 
 
 def tonnes(micro: int) -> str:
