@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand, account_option
+from ape.logging import LogLevel, logger
 
 from offchain.deploy import SuiteDeployer
 from offchain.errors import NotDeployedError
@@ -32,6 +33,10 @@ from offchain.store import FolderStore
 )
 def cli(network, provider, account, manifest_path):
     """Deploy the carbon MRV suite and publish the seed standards."""
+    # ape logs every transaction; locally they confirm at once and the summary below says enough,
+    # elsewhere those lines are the only progress shown while blocks are mined.
+    if network.is_local and logger.level == LogLevel.INFO:
+        logger.set_level(LogLevel.WARNING)
     if account is None:
         if not network.is_local:
             raise click.UsageError("name the deployer with --account on a non-local network")
