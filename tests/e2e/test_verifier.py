@@ -274,6 +274,56 @@ def test_a_record_whose_result_was_edited_fails(fresh, reader, tx, verifier, tmp
     assert declared.reason.startswith(f"the document declares {document['total']} tCO2e")
 
 
+def _raw_month(fresh, reader, tx, tmp_path, month, edit):
+    """A month written straight to the chain (past the backend's checks) after `edit`."""
+    set_id, chosen = vs.standards_set(reader, tx)
+    report_file = tmp_path / "test_report.txt"
+    report_file.write_text(f"{fresh} 检测报告\n", "utf-8")
+    document = vs.month_document(month, fresh, report_file)
+    edit(document["records"][0])
+    result = vs.compute(chosen, document)
+    document["total"] = tonnes(result)
+    vs.RawWriter(reader, tx, fresh).record(document, result, set_id, (report_file,))
+
+
+def test_a_self_measured_factor_outside_the_library_range_is_a_warning(
+    fresh, reader, tx, verifier, tmp_path
+):
+    _raw_month(fresh, reader, tx, tmp_path, 9, lambda coal: coal.update(NCV=31.5))
+
+    report = verifier().verify(fresh, vs.YEAR)
+    assert report.passed, report.summary()
+    (warning,) = [c for c in report.checks if c.id == "record.calculator-warning"]
+    assert warning.status == "warning" and warning.subject.startswith(f"{vs.YEAR}#0 ")
+    assert "NCV" in warning.reason and "31.5" in warning.reason and "26.7" in warning.reason
+
+
+def test_self_measured_factors_citing_evidence_the_document_does_not_list_fail(
+    fresh, reader, tx, verifier, tmp_path
+):
+    unlisted = "0x" + "5e" * 32
+    _raw_month(fresh, reader, tx, tmp_path, 10, lambda coal: coal.update(evidence=unlisted))
+
+    report = verifier().verify(fresh, vs.YEAR)
+    check = failure(report, "record.self-measured-evidence")
+    assert f"cite evidence {unlisted}, which no extrainfo entry lists" in check.reason
+    assert "activity record(s) 0 (NCV,CC,OF)" in check.reason
+
+
+def test_self_measured_factors_citing_no_evidence_are_a_warning(
+    fresh, reader, tx, verifier, tmp_path
+):
+    _raw_month(fresh, reader, tx, tmp_path, 11, lambda coal: coal.pop("evidence"))
+
+    report = verifier().verify(fresh, vs.YEAR)
+    assert report.passed, report.summary()
+    (check,) = [c for c in report.checks if c.id == "record.self-measured-evidence"]
+    assert check.status == "warning"
+    assert (
+        check.reason == "self-measured factors of activity record(s) 0 (NCV,CC,OF) cite no evidence"
+    )
+
+
 def test_a_factor_library_replaced_later_still_verifies_the_pinned_revision(
     fresh, backend, reader, tx, verifier, tmp_path, chain
 ):
