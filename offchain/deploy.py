@@ -198,9 +198,11 @@ class SuiteDeployer:
                 self.gas.add(
                     f"index.track({kind})", index.track(proxy.address, sender=self.account)
                 )
+        published: set[str] = set()
         for seed in seeds if seeds is not None else seed_documents():
             self._publish(index, layer, seed)
-        self._follow_standards()
+            published.add(seed.name)
+        self._follow_standards(published)
         return self.manifest
 
     def _abi(self, kind: str) -> list[dict[str, Any]]:
@@ -232,30 +234,27 @@ class SuiteDeployer:
     def _singleton(self, kind: str, init: Callable[[Any], bytes]) -> Any:
         record = self.manifest.contracts.get(kind)
         if record is not None and self._deployed(record.address):
-            instance = getattr(self.project, kind).at(record.address)
-            self._follow(kind, kind, instance)
-            record.implementation = self.manifest.implementations[kind]
-            return instance
+            return self._follow(kind, record)
         instance, impl = self._proxy(kind, init)
         self.manifest.contracts[kind] = ContractRecord(kind, instance.address, impl)
         return instance
 
-    def _follow(self, name: str, kind: str, proxy: Any) -> None:
-        """Upgrades `proxy` to the manifest's implementation of `kind` unless it runs it already."""
-        target = self.manifest.implementations[kind]
+    def _follow(self, name: str, record: ContractRecord) -> Any:
+        """The proxy of `record`, upgraded to its kind's implementation unless it runs it."""
+        proxy = getattr(self.project, record.kind).at(record.address)
+        target = self.manifest.implementations[record.kind]
         if proxy.implementation() != target:
             self.gas.add(
                 f"upgrade {name}", proxy.upgradeToAndCall(target, b"", sender=self.account)
             )
+        record.implementation = target
+        return proxy
 
-    def _follow_standards(self) -> None:
-        """Standards this run's seeds did not name still move to their kind's implementation."""
+    def _follow_standards(self, published: set[str]) -> None:
+        """Standards this run's seeds did not name (those were followed as they were published)."""
         for name, record in self.manifest.contracts.items():
-            if record.kind in STANDARD_KINDS.values():
-                self._follow(
-                    name, record.kind, getattr(self.project, record.kind).at(record.address)
-                )
-                record.implementation = self.manifest.implementations[record.kind]
+            if record.kind in STANDARD_KINDS.values() and name not in published:
+                self._follow(name, record)
 
     def _follow_beacons(self, factory: Any) -> None:
         """The enterprise contracts: one beacon each for EnterpriseCarbon and DataLayer."""
@@ -298,8 +297,7 @@ class SuiteDeployer:
             )
             address = library.address
         else:
-            library = getattr(self.project, kind).at(address)
-            self._follow(seed.name, kind, library)
+            library = self._follow(seed.name, ContractRecord(kind, address))
             _, (_version, document, *_rest) = library.latest()
             if "0x" + bytes(document).hex() != seed.digest:
                 self.gas.add(

@@ -104,12 +104,12 @@ class LocalNode:
         """Refuses a state file anvil could not load; backs up one it can."""
         if not self.state_file.exists():
             return
+        state = self.state_file.read_bytes()
         try:
-            with self.state_file.open("rb") as f:
-                json.load(f)
-        except (ValueError, UnicodeDecodeError) as exc:
+            json.loads(state)
+        except ValueError as exc:  # UnicodeDecodeError is one
             raise ChainError(_unloadable(self.state_file, self.backup_file, exc)) from exc
-        shutil.copyfile(self.state_file, self.backup_file)
+        self.backup_file.write_bytes(state)
 
     def stop(self, timeout: float = 20.0) -> bool:
         """Stops the node this project started (its state is written on exit)."""
