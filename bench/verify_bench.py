@@ -29,7 +29,7 @@ from offchain import calculator, standards
 from offchain.accounts import dev_account
 from offchain.chain import ChainReader, CountingHTTPProvider
 from offchain.documents import sha256_hex
-from offchain.enterprise import EnterpriseBackend, Submission
+from offchain.enterprise import EnterpriseBackend, Submission, standards_set_id
 from offchain.manifest import Manifest
 from offchain.paths import SEEDS
 from offchain.store import FolderStore
@@ -174,7 +174,7 @@ def _generate(reader: ChainReader, tx: Transactor, count: int) -> list[str]:
     """`count` enterprises with 13 records each, sent as pipelined raw transactions."""
     w3, manifest = reader.w3, reader.manifest
     chosen = standards.from_chain(reader, "01")
-    set_id = _set_id(reader, tx, chosen)
+    set_id = standards_set_id(reader, tx, GEN_ADMIN, chosen)
     factory = reader.contract("EnterpriseFactory", manifest.address("EnterpriseFactory"))
     codes = [f"91BENCHV{n:010d}" for n in range(count)]
     pipe = _Pipeline(w3)
@@ -263,17 +263,6 @@ def _year(code: str, n: int) -> list[dict[str, Any]]:
     annual["period"] = {"year": YEAR}
     annual["records"] = [r for m in months for r in m["records"]]
     return [*months, annual]
-
-
-def _set_id(reader: ChainReader, tx: Transactor, chosen: standards.StandardSet) -> int:
-    refs = chosen.refs
-    fields = tuple(
-        v for k in ("factor", "formula", "calculate") for v in (refs[k].name, refs[k].revision)
-    )
-    index = reader.index.functions
-    if index.standardsSetId(fields).call() == 0:
-        tx.send(GEN_ADMIN, index.registerStandardsSet(fields), "registering the standards set")
-    return index.standardsSetId(fields).call()
 
 
 class _Pipeline:

@@ -107,6 +107,37 @@ _AS = click.option(
 )
 
 
+_ENTERPRISE = click.option(
+    "--enterprise", "credit_code", required=True, help="Credit code of the enterprise."
+)
+_YEAR = click.option("--year", type=int, required=True)
+# The options a submission and a rectification share.
+_ACTIVITY = click.option("--activity", type=click.Path(path_type=Path), required=True)
+_EVIDENCE = click.option(
+    "--evidence",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Evidence file (ledger, invoice, test report); repeatable.",
+)
+_ENCRYPT_FOR = click.option(
+    "--encrypt-for",
+    multiple=True,
+    metavar="ADDR",
+    help="Encrypt the evidence for this reader (repeatable); the writer is added.",
+)
+_AGGREGATED = click.option(
+    "--aggregated", is_flag=True, help="A quarter or annual record summing others."
+)
+_WRITER = click.option(
+    "--writer",
+    "writer_spec",
+    default=None,
+    metavar="SPEC",
+    help="Account that stores data entries (default: --as).",
+)
+_OUTCOME_JSON = click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+
+
 def _emit(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -261,32 +292,16 @@ def enterprise_onboard(
 
 
 @enterprise.command("submit")
-@click.option("--enterprise", "credit_code", required=True, help="Credit code of the enterprise.")
-@click.option("--year", type=int, required=True)
+@_ENTERPRISE
+@_YEAR
 @click.option("--title", required=True, help="Record title, e.g. 2023年4月.")
-@click.option("--activity", type=click.Path(path_type=Path), required=True)
-@click.option(
-    "--evidence",
-    type=click.Path(path_type=Path),
-    multiple=True,
-    help="Evidence file (ledger, invoice, test report); repeatable.",
-)
-@click.option(
-    "--encrypt-for",
-    multiple=True,
-    metavar="ADDR",
-    help="Encrypt the evidence for this reader (repeatable); the writer is added.",
-)
+@_ACTIVITY
+@_EVIDENCE
+@_ENCRYPT_FOR
 @click.option("--at", "pinned", multiple=True, metavar="NAME", help="Pin a standards index name.")
-@click.option("--aggregated", is_flag=True, help="A quarter or annual record summing others.")
-@click.option(
-    "--writer",
-    "writer_spec",
-    default=None,
-    metavar="SPEC",
-    help="Account that stores data entries (default: --as).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@_AGGREGATED
+@_WRITER
+@_OUTCOME_JSON
 @_AS
 @click.pass_context
 def enterprise_submit(
@@ -356,22 +371,22 @@ def _run_submission(
 
 
 @enterprise.command("rectify")
-@click.option("--enterprise", "credit_code", required=True, help="Credit code of the enterprise.")
-@click.option("--year", type=int, required=True)
+@_ENTERPRISE
+@_YEAR
 @click.option("--index", "replaces", type=int, required=True, help="The record being replaced.")
 @click.option("--title", required=True, help="Title of the rectified record, e.g. 4月(整改后).")
-@click.option("--activity", type=click.Path(path_type=Path), required=True)
+@_ACTIVITY
 @click.option(
     "--rectification-evidence",
     type=click.Path(path_type=Path),
     required=True,
     help="The rectification file (整改文件) that explains the change.",
 )
-@click.option("--evidence", type=click.Path(path_type=Path), multiple=True)
-@click.option("--encrypt-for", multiple=True, metavar="ADDR")
-@click.option("--aggregated", is_flag=True)
-@click.option("--writer", "writer_spec", default=None, metavar="SPEC")
-@click.option("--json", "as_json", is_flag=True)
+@_EVIDENCE
+@_ENCRYPT_FOR
+@_AGGREGATED
+@_WRITER
+@_OUTCOME_JSON
 @_AS
 @click.pass_context
 def enterprise_rectify(
@@ -406,8 +421,8 @@ def enterprise_rectify(
 
 
 @enterprise.command("records")
-@click.option("--enterprise", "credit_code", required=True)
-@click.option("--year", type=int, required=True)
+@_ENTERPRISE
+@_YEAR
 @click.pass_context
 def enterprise_records(ctx: click.Context, credit_code: str, year: int) -> None:
     """List an enterprise's records of a year, valid or not."""
@@ -434,8 +449,8 @@ def enterprise_records(ctx: click.Context, credit_code: str, year: int) -> None:
 
 
 @enterprise.command("invalidate")
-@click.option("--enterprise", "credit_code", required=True)
-@click.option("--year", type=int, required=True)
+@_ENTERPRISE
+@_YEAR
 @click.option("--index", type=int, required=True)
 @click.option("--reason", required=True)
 @_AS
@@ -515,8 +530,8 @@ def demo_command(ctx: click.Context, work: Path) -> None:
 
 
 @main.command("verify")
-@click.option("--enterprise", "credit_code", required=True, help="Credit code of the enterprise.")
-@click.option("--year", type=int, required=True)
+@_ENTERPRISE
+@_YEAR
 @click.option(
     "--key",
     "key_spec",
@@ -607,8 +622,8 @@ def verification() -> None:
 
 
 @verification.command("open")
-@click.option("--enterprise", "credit_code", required=True)
-@click.option("--year", type=int, required=True)
+@_ENTERPRISE
+@_YEAR
 @click.option("--agency", "agency_address", required=True, help="Approved agency to assign.")
 @_AS
 @click.pass_context
@@ -628,8 +643,8 @@ def verification_open(
 
 
 @verification.command("close")
-@click.option("--enterprise", "credit_code", required=True)
-@click.option("--year", type=int, required=True)
+@_ENTERPRISE
+@_YEAR
 @_AS
 @click.pass_context
 def verification_close(ctx: click.Context, credit_code: str, year: int, signer: str) -> None:
@@ -642,8 +657,8 @@ def verification_close(ctx: click.Context, credit_code: str, year: int, signer: 
 
 
 @verification.command("status")
-@click.option("--enterprise", "credit_code", required=True)
-@click.option("--year", type=int, required=True)
+@_ENTERPRISE
+@_YEAR
 @click.pass_context
 def verification_status(ctx: click.Context, credit_code: str, year: int) -> None:
     """Where the verification of an enterprise-year stands, with every verdict."""

@@ -267,16 +267,7 @@ def _submit_mistyped(backend: EnterpriseBackend, submission: Submission) -> Outc
         backend.tx.send(backend.admin, carbon.functions.submit(fields), "submitting by hand")
         _, index = carbon.functions.recordOfData(data).call()
         created = True
-    return Outcome(
-        submission.credit_code,
-        submission.year,
-        index,
-        prepared.data,
-        prepared.result,
-        prepared.chosen.provenance(),
-        [],
-        created,
-    )
+    return prepared.outcome(index, created)
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,19 @@ class Prepared:
     evidence: Sequence[StoredDocument]
     rectification: Sequence[StoredDocument]
 
+    def outcome(self, index: int, created: bool) -> "Outcome":
+        """What this submission left on chain once its record is record `index` of the year."""
+        return Outcome(
+            self.submission.credit_code,
+            self.submission.year,
+            index,
+            self.data,
+            self.result,
+            self.chosen.provenance(),
+            [d.extrainfo("evidence") for d in self.evidence],
+            created,
+        )
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -132,16 +145,7 @@ class EnterpriseBackend:
         prepared = self.prepare(submission, progress)
         index, created = self._ensure_record(prepared)
         progress("record submitted" if created else "record already on chain")
-        return Outcome(
-            submission.credit_code,
-            submission.year,
-            index,
-            prepared.data,
-            prepared.result,
-            prepared.chosen.provenance(),
-            [d.extrainfo("evidence") for d in prepared.evidence],
-            created,
-        )
+        return prepared.outcome(index, created)
 
     def prepare(self, submission: Submission, progress: Progress = lambda _: None) -> "Prepared":
         """Everything but the record: checks, calculation, evidence and activity data stored."""
@@ -183,7 +187,7 @@ class EnterpriseBackend:
             bytes.fromhex(prepared.data[2:]),
             submission.title,
             prepared.result.total_micro_tonnes() if result_micro is None else result_micro,
-            self._standards_set(prepared.chosen),
+            standards_set_id(self.reader, self.tx, self.admin, prepared.chosen),
             submission.aggregated,
             bool(prepared.result.self_measured),
         )
@@ -257,27 +261,6 @@ class EnterpriseBackend:
         if status in (STATUS_NONE, STATUS_IN_PROGRESS):
             self.tx.send(self.writer, layer.functions.complete(digest), f"completing {doc.name}")
 
-    def _standards_set(self, chosen: standards.StandardSet) -> int:
-        refs = chosen.refs
-        fields = (
-            refs["factor"].name,
-            refs["factor"].revision,
-            refs["formula"].name,
-            refs["formula"].revision,
-            refs["calculate"].name,
-            refs["calculate"].revision,
-        )
-        index = self.reader.index
-        set_id = index.functions.standardsSetId(fields).call()
-        if set_id == 0:
-            self.tx.send(
-                self.admin,
-                index.functions.registerStandardsSet(fields),
-                "registering the standards set",
-            )
-            set_id = index.functions.standardsSetId(fields).call()
-        return set_id
-
     def _ensure_record(self, prepared: "Prepared") -> tuple[int, bool]:
         carbon, data = prepared.carbon, bytes.fromhex(prepared.data[2:])
         existing = _record_of(carbon, data)
@@ -294,6 +277,20 @@ class EnterpriseBackend:
         if found is None:
             raise RevertError(f"record for {prepared.data} not found after submitting it")
         return found[1], True
+
+
+def standards_set_id(
+    reader: ChainReader, tx: Transactor, admin: LocalAccount, chosen: standards.StandardSet
+) -> int:
+    """The index's id of the set of revisions `chosen` pins, registered by `admin` if new."""
+    refs = chosen.refs
+    fields = tuple(
+        v for k in ("factor", "formula", "calculate") for v in (refs[k].name, refs[k].revision)
+    )
+    index = reader.index.functions
+    if index.standardsSetId(fields).call() == 0:
+        tx.send(admin, index.registerStandardsSet(fields), "registering the standards set")
+    return index.standardsSetId(fields).call()
 
 
 def _already_rectified(carbon: Contract, year: int, index: int) -> bool:

@@ -18,7 +18,7 @@ the three rounds look: a `Log` entry outside the range a node accepts, evidence 
 Nothing here raises for a missing or wrong document; it records why, for the verifier to report.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -345,37 +345,37 @@ class ChainReads:
     def _fallback(self, years: list[YearData]) -> None:
         requests: list[tuple[str, list[Any]]] = []
         handlers: list[Any] = []
-        for y in years:
-            for digest in _unique([r.data for r in y.records if r.valid] + self._dependencies(y)):
-                entry = y.entries.get(digest)
-                if entry is None or digest in self.documents or digest in y.content_errors:
-                    continue
-                if entry.mode == "DigestOnly":
-                    self._from_store(y, digest)
-                elif entry.mode == "Log":
-                    requests.append(
-                        _logs(y.layer, [digest], entry.block_number, entry.block_number)
-                    )
-                    handlers.append(lambda answer, y=y: self._take_logs(y, answer))
-                else:
-                    for chunk in entry.chunks:
-                        requests.append(("eth_getCode", [chunk, hex(y.block)]))
-                        handlers.append(lambda answer, c=chunk: self._take_code(c, answer))
+        for y, digest, entry in self._unread(years):
+            if entry.mode == "DigestOnly":
+                self._from_store(y, digest)
+            elif entry.mode == "Log":
+                requests.append(_logs(y.layer, [digest], entry.block_number, entry.block_number))
+                handlers.append(lambda answer, y=y: self._take_logs(y, answer))
+            else:
+                for chunk in entry.chunks:
+                    requests.append(("eth_getCode", [chunk, hex(y.block)]))
+                    handlers.append(lambda answer, c=chunk: self._take_code(c, answer))
         if requests:
             for handler, answer in zip(handlers, self.rpc.batch(requests), strict=True):
                 handler(answer)
+        for y, digest, entry in self._unread(years):
+            if entry.mode == "State":
+                self._assemble(digest, entry.chunks, y.content_errors)
+            else:
+                y.content_errors[digest] = (
+                    f"no EntryContent log for it in block {entry.block_number} of DataLayer "
+                    f"{y.layer} (the node may have pruned its history)"
+                )
+
+    def _unread(self, years: list[YearData]) -> Iterator[tuple[YearData, str, Entry]]:
+        """Each entry valid records need (data and evidence) whose content is not yet settled:
+        neither read nor refused. Checked as each is reached, so reads on the way count."""
         for y in years:
             for digest in _unique([r.data for r in y.records if r.valid] + self._dependencies(y)):
                 entry = y.entries.get(digest)
-                if entry is None or digest in self.documents or digest in y.content_errors:
-                    continue
-                if entry.mode == "State":
-                    self._assemble(digest, entry.chunks, y.content_errors)
-                else:
-                    y.content_errors[digest] = (
-                        f"no EntryContent log for it in block {entry.block_number} of DataLayer "
-                        f"{y.layer} (the node may have pruned its history)"
-                    )
+                settled = digest in self.documents or digest in y.content_errors
+                if entry is not None and not settled:
+                    yield y, digest, entry
 
     def standard_document(self, standard: Standard) -> bytes | str:
         """The checked bytes of a standard's document, or why there are none."""
