@@ -5,8 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from offchain.chain import ChainReader
+from offchain.cli import main
 from offchain.deploy import SuiteDeployer, seed_documents
 from offchain.manifest import Manifest
 from offchain.paths import SEEDS
@@ -48,6 +50,25 @@ def suite(make_deployer, chain, seeds):
     deployer = make_deployer(Manifest("ethereum:local", chain.chain_id, None))
     deployer.deploy(iter(seeds))
     return deployer
+
+
+@pytest.fixture(scope="session")
+def manifest_file(suite, chain, tmp_path_factory) -> Path:
+    """The suite's manifest as the CLI reads it, pointing at ape's anvil."""
+    path = tmp_path_factory.mktemp("deployments") / "local.json"
+    suite.manifest.rpc = chain.provider.uri
+    suite.manifest.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def carbon(manifest_file):
+    """Runs a `carbon` command against the suite; the result has exit_code and output."""
+
+    def run(*args: str):
+        return CliRunner().invoke(main, ["--deployment", str(manifest_file), *args])
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from offchain.cli import main
@@ -11,52 +10,34 @@ from offchain.paths import SEEDS
 SAMPLE = str(SEEDS / "activity" / "seed001_example.json")
 
 
-@pytest.fixture(scope="module")
-def manifest_file(suite, chain, tmp_path_factory):
-    path = tmp_path_factory.mktemp("deployments") / "local.json"
-    suite.manifest.rpc = chain.provider.uri
-    suite.manifest.save(path)
-    return path
-
-
-def carbon(manifest_file, *args: str):
-    return CliRunner().invoke(main, ["--deployment", str(manifest_file), *args])
-
-
-def test_calc_pulls_the_latest_standards_from_chain(manifest_file):
-    result = carbon(manifest_file, "calc", "--activity", SAMPLE)
+def test_calc_pulls_the_latest_standards_from_chain(carbon):
+    result = carbon("calc", "--activity", SAMPLE)
     assert result.exit_code == 0, result.output
     output = json.loads(result.output)
     assert output["total"] == "288.324366"
     assert output["standards"]["factor"]["name"] == "GB_01_factor_20231001_0000"
 
 
-def test_calc_at_a_pinned_name_uses_that_name(manifest_file):
-    result = carbon(
-        manifest_file, "calc", "--activity", SAMPLE, "--at", "GB_calculate_20231001_0000"
-    )
+def test_calc_at_a_pinned_name_uses_that_name(carbon):
+    result = carbon("calc", "--activity", SAMPLE, "--at", "GB_calculate_20231001_0000")
     assert json.loads(result.output)["standards"]["calculate"]["name"] == (
         "GB_calculate_20231001_0000"
     )
 
 
-def test_calc_at_an_unknown_name_is_a_one_line_error(manifest_file):
-    result = carbon(
-        manifest_file, "calc", "--activity", SAMPLE, "--at", "GB_01_factor_20991231_0000"
-    )
+def test_calc_at_an_unknown_name_is_a_one_line_error(carbon):
+    result = carbon("calc", "--activity", SAMPLE, "--at", "GB_01_factor_20991231_0000")
     assert result.exit_code == 1
     assert "no standard named 'GB_01_factor_20991231_0000'" in result.output
 
 
-def test_calc_at_a_malformed_name_says_the_convention(manifest_file):
-    result = carbon(
-        manifest_file, "calc", "--activity", SAMPLE, "--at", "GB_01_falmula_20231001_0000"
-    )
+def test_calc_at_a_malformed_name_says_the_convention(carbon):
+    result = carbon("calc", "--activity", SAMPLE, "--at", "GB_01_falmula_20231001_0000")
     assert result.exit_code == 1 and "not an index name" in result.output
 
 
-def test_standards_lists_every_series(manifest_file):
-    result = carbon(manifest_file, "standards")
+def test_standards_lists_every_series(carbon):
+    result = carbon("standards")
     listing = json.loads(result.output)
     assert listing["GB_01_factor"] == ["GB_01_factor_20231001_0000"]
     assert "GB_calculate" in listing
@@ -67,5 +48,5 @@ def test_a_manifest_of_another_chain_is_refused(manifest_file, tmp_path):
     other["chain_id"] = 999
     path = tmp_path / "other.json"
     path.write_text(json.dumps(other))
-    result = carbon(path, "calc", "--activity", SAMPLE)
+    result = CliRunner().invoke(main, ["--deployment", str(path), "calc", "--activity", SAMPLE])
     assert result.exit_code == 1 and "describes chain 999" in result.output

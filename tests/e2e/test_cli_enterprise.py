@@ -3,118 +3,41 @@
 import json
 
 import pytest
-from click.testing import CliRunner
-
-from offchain.cli import main
+from e2e_support import onboard_args, submit_args
 
 CODE = "91110000CLI000001A"
 
 
 @pytest.fixture(scope="module")
-def manifest_file(suite, chain, tmp_path_factory):
-    path = tmp_path_factory.mktemp("deployments") / "local.json"
-    suite.manifest.rpc = chain.provider.uri
-    suite.manifest.save(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def carbon(manifest_file):
-    def run(*args: str):
-        return CliRunner().invoke(main, ["--deployment", str(manifest_file), *args])
-
-    return run
-
-
-@pytest.fixture(scope="module")
 def onboarded(carbon):
     result = carbon(
-        "enterprise",
-        "onboard",
-        "--name",
-        "命令行示范电厂",
-        "--credit-code",
-        CODE,
-        "--industry",
-        "01",
-        "--region",
-        "北京",
-        "--admin",
-        "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-        "--account",
-        "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
-        "--as",
-        "dev:0",
+        *onboard_args(
+            CODE,
+            "dev:0",
+            "命令行示范电厂",
+            admin="0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+            account="0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+        )
     )
     assert result.exit_code == 0, result.output
     return result
 
 
 def test_onboard_is_idempotent(carbon, onboarded):
-    again = carbon(
-        "enterprise",
-        "onboard",
-        "--name",
-        "x",
-        "--credit-code",
-        CODE,
-        "--industry",
-        "01",
-        "--region",
-        "北京",
-        "--admin",
-        "0x" + "11" * 20,
-        "--account",
-        "0x" + "22" * 20,
-        "--as",
-        "dev:0",
-    )
+    again = carbon(*onboard_args(CODE, "dev:0"))
     assert again.exit_code == 0 and "already onboarded" in again.output
 
 
 def test_onboarding_by_a_non_regulator_names_the_missing_role(carbon):
-    result = carbon(
-        "enterprise",
-        "onboard",
-        "--name",
-        "x",
-        "--credit-code",
-        "91110000CLI000002A",
-        "--industry",
-        "01",
-        "--region",
-        "北京",
-        "--admin",
-        "0x" + "11" * 20,
-        "--account",
-        "0x" + "22" * 20,
-        "--as",
-        "dev:6",
-    )
+    result = carbon(*onboard_args("91110000CLI000002A", "dev:6"))
     assert result.exit_code == 1
     assert "AccessControlUnauthorizedAccount" in result.output and "REGULATOR" in result.output
 
 
 def test_submit_then_list_records(carbon, onboarded, activity, evidence):
-    args = [
-        "enterprise",
-        "submit",
-        "--enterprise",
-        CODE,
-        "--year",
-        "2023",
-        "--title",
-        "四月",
-        "--activity",
-        str(activity),
-        "--as",
-        "dev:3",
-        "--writer",
-        "dev:4",
-        "--json",
-    ]
-    args += [a for f in evidence for a in ("--evidence", str(f))]
-    result = carbon(*args)
+    result = carbon(
+        *submit_args(CODE, activity, "四月", "dev:3", evidence), "--writer", "dev:4", "--json"
+    )
     assert result.exit_code == 0, result.output
     outcome = json.loads(result.output[result.output.index("{") :])
     assert outcome["total"] == "288.324366" and outcome["created"]
@@ -125,39 +48,13 @@ def test_submit_then_list_records(carbon, onboarded, activity, evidence):
 
 
 def test_submit_for_an_unknown_enterprise_is_a_one_line_error(carbon, activity):
-    result = carbon(
-        "enterprise",
-        "submit",
-        "--enterprise",
-        "nobody",
-        "--year",
-        "2023",
-        "--title",
-        "x",
-        "--activity",
-        str(activity),
-        "--as",
-        "dev:3",
-    )
+    result = carbon(*submit_args("nobody", activity, "x", "dev:3"))
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1].startswith("Error: no enterprise")
 
 
 def test_a_dev_account_is_refused_without_a_signer(carbon, activity):
-    result = carbon(
-        "enterprise",
-        "submit",
-        "--enterprise",
-        CODE,
-        "--year",
-        "2023",
-        "--title",
-        "x",
-        "--activity",
-        str(activity),
-        "--as",
-        "bogus",
-    )
+    result = carbon(*submit_args(CODE, activity, "x", "bogus"))
     assert result.exit_code == 1 and "expected dev:N, env:VAR or keystore:PATH" in result.output
 
 

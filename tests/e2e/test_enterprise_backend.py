@@ -4,9 +4,9 @@ import hashlib
 import json
 
 import pytest
-from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER
+from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER, onboard
 
-from offchain import crypto
+from offchain import crypto, onboarding
 from offchain.enterprise import EnterpriseBackend, EnterpriseError, Submission
 from offchain.errors import CarbonError, DocumentError
 from offchain.transact import ErrorDecoder, Transactor
@@ -20,26 +20,9 @@ def tx(reader):
 @pytest.fixture(scope="module")
 def onboarded(reader, tx):
     """Credit code -> (carbon, layer) of an enterprise onboarded by the regulator."""
-    factory = reader.contract("EnterpriseFactory", reader.manifest.address("EnterpriseFactory"))
-    directory = reader.contract("KeyDirectory", reader.manifest.address("KeyDirectory"))
     for account in (WRITER, REGULATOR, AGENCY):
-        tx.send(
-            account,
-            directory.functions.publish(crypto.public_key_of(bytes(account.key))),
-            "publish key",
-        )
-
-    def onboard(code: str, industry: bytes = b"01"):
-        tx.send(
-            REGULATOR,
-            factory.functions.onboard(
-                ("示范电厂", code, industry, "北京", ADMIN.address, WRITER.address)
-            ),
-            "onboard",
-        )
-        return reader.enterprise(code)
-
-    return onboard
+        onboarding.publish_key(reader, tx, account)
+    return lambda code: onboard(reader, tx, code)
 
 
 @pytest.fixture

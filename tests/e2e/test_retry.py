@@ -9,7 +9,7 @@ import time
 
 import pytest
 from ape import accounts, networks, project
-from e2e_support import ADMIN, REGULATOR, WRITER
+from e2e_support import ADMIN, WRITER, onboard, submit_args
 from web3 import Web3
 
 from offchain.chain import ChainReader
@@ -24,51 +24,25 @@ from offchain.transact import ErrorDecoder, Transactor
 CODE = "91110000RETRY0001A"
 
 
-def onboard(reader: ChainReader, tx: Transactor, code: str) -> None:
-    factory = reader.contract("EnterpriseFactory", reader.manifest.address("EnterpriseFactory"))
-    tx.send(
-        REGULATOR,
-        factory.functions.onboard(
-            ("重试示范电厂", code, b"01", "北京", ADMIN.address, WRITER.address)
-        ),
-        "onboard",
-    )
-
-
 def records_and_entries(reader: ChainReader, code: str) -> tuple[int, int]:
     carbon, layer = reader.enterprise(code)
     return carbon.functions.recordCount(2023).call(), layer.functions.entryCount().call()
 
 
 def test_a_killed_submit_command_finishes_when_run_again(
-    suite, chain, reader, store, tmp_path, activity, evidence
+    manifest_file, reader, store, tmp_path, activity, evidence
 ):
     tx = Transactor(reader.w3, ErrorDecoder(reader.manifest.abis.values()))
-    onboard(reader, tx, CODE)
-    manifest = tmp_path / "local.json"
-    suite.manifest.rpc = chain.provider.uri
-    suite.manifest.save(manifest)
+    onboard(reader, tx, CODE, "重试示范电厂")
     command = [
         sys.executable,
         "-m",
         "offchain.cli",
         "--deployment",
-        str(manifest),
-        "enterprise",
-        "submit",
-        "--enterprise",
-        CODE,
-        "--year",
-        "2023",
-        "--title",
-        "四月",
-        "--activity",
-        str(activity),
-        "--as",
-        "dev:3",
+        str(manifest_file),
+        *submit_args(CODE, activity, "四月", "dev:3", evidence),
         "--writer",
         "dev:4",
-        *(arg for f in evidence for arg in ("--evidence", str(f))),
     ]
     env = {**os.environ, "CARBON_PAUSE_AFTER": "activity data stored", "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
@@ -112,7 +86,7 @@ def test_a_submission_interrupted_by_a_node_restart_finishes_after_it(
             return reader, EnterpriseBackend(reader, tx, reader.store, WRITER, ADMIN)
 
         reader, backend = session()
-        onboard(reader, backend.tx, CODE)
+        onboard(reader, backend.tx, CODE, "重试示范电厂")
 
         def stop_the_node(step: str) -> None:
             if step == "evidence stored":

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER
 from web3 import Web3
 
-from offchain import standards
+from offchain import onboarding, standards
 from offchain.chain import ChainReader, CountingHTTPProvider
 from offchain.cli import main
 from offchain.documents import sha256_hex
@@ -43,7 +43,7 @@ def tx(reader):
 @pytest.fixture(scope="module")
 def backend(reader, tx, store):
     for account in (WRITER, REGULATOR, AGENCY):
-        vs.publish_key(reader, tx, account)
+        onboarding.publish_key(reader, tx, account)
     return EnterpriseBackend(reader, tx, store, WRITER, ADMIN)
 
 
@@ -55,7 +55,7 @@ def enterprise(reader, tx, backend, tmp_path_factory):
     """
 
     def make(code: str, **year) -> list:
-        vs.onboard(reader, tx, REGULATOR, code)
+        vs.onboard(reader, tx, code)
         return vs.submit_year(backend, code, tmp_path_factory.mktemp(code), **year)
 
     return make
@@ -89,7 +89,7 @@ def verifier(reader, store):
 def fresh(reader, tx, tmp_path, request):
     """An enterprise of its own for one test, onboarded, with nothing submitted yet."""
     code = f"9111{zlib.crc32(request.node.name.encode()):010d}T"
-    vs.onboard(reader, tx, REGULATOR, code)
+    vs.onboard(reader, tx, code)
     return code
 
 
@@ -456,15 +456,11 @@ def test_a_rectified_record_links_its_evidence_and_the_old_one_is_listed(
 
 
 @pytest.fixture(scope="module")
-def carbon(suite, chain, store, tmp_path_factory):
-    path = tmp_path_factory.mktemp("deployments") / "local.json"
-    suite.manifest.rpc = chain.provider.uri
-    suite.manifest.save(path)
-
+def carbon(manifest_file, store):
     def run(*args: str):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr("offchain.cli.STORE_DIR", store.root)
-            return CliRunner().invoke(main, ["--deployment", str(path), *args])
+            return CliRunner().invoke(main, ["--deployment", str(manifest_file), *args])
 
     return run
 

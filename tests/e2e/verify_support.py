@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import e2e_support
 from e2e_support import ADMIN, WRITER
 
-from offchain import calculator, onboarding, standards
+from offchain import calculator, standards
 from offchain.chain import ChainReader
 from offchain.documents import sha256_hex
-from offchain.enterprise import EnterpriseBackend, Submission
+from offchain.enterprise import EnterpriseBackend, Submission, standards_set_id
 from offchain.paths import SEEDS
 from offchain.store import FolderStore
 from offchain.transact import Transactor
@@ -21,16 +22,8 @@ SEASON = (1.12, 1.05, 0.96, 0.90, 0.93, 1.02, 1.10, 1.11, 0.97, 0.92, 0.95, 1.07
 SAMPLE = SEEDS / "activity" / "seed001_example.json"
 
 
-def publish_key(reader: ChainReader, tx: Transactor, account: Any) -> None:
-    onboarding.publish_key(reader, tx, account)
-
-
-def onboard(reader: ChainReader, tx: Transactor, regulator: Any, code: str, industry: str = "01"):
-    enterprise = onboarding.Onboarding(
-        f"核查示范{code[-4:]}", code, industry, "北京", ADMIN.address, WRITER.address
-    )
-    onboarding.onboard(reader, tx, regulator, enterprise)
-    return reader.enterprise(code)
+def onboard(reader: ChainReader, tx: Transactor, code: str, industry: str = "01"):
+    return e2e_support.onboard(reader, tx, code, f"核查示范{code[-4:]}", industry)
 
 
 def month_document(month: int, tag: str, report: Path) -> dict[str, Any]:
@@ -163,14 +156,7 @@ class RawWriter:
 def standards_set(reader: ChainReader, tx: Transactor, industry: str = "01") -> tuple[int, Any]:
     """The set id of the latest standards of `industry` (registered if need be), and them."""
     chosen = standards.from_chain(reader, industry)
-    refs = chosen.refs
-    fields = tuple(
-        v for k in ("factor", "formula", "calculate") for v in (refs[k].name, refs[k].revision)
-    )
-    index = reader.index.functions
-    if index.standardsSetId(fields).call() == 0:
-        tx.send(ADMIN, index.registerStandardsSet(fields), "register set")
-    return index.standardsSetId(fields).call(), chosen
+    return standards_set_id(reader, tx, ADMIN, chosen), chosen
 
 
 def compute(chosen: Any, document: dict[str, Any], factors: dict[str, Any] | None = None) -> int:
