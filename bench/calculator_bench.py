@@ -16,10 +16,12 @@ import resource
 from pathlib import Path
 from typing import Any
 
+import reference_formulas
+
 from bench.timing import best_of
-from offchain import calculator, reference_formulas, sandbox
+from offchain.calc import calculator, sandbox
+from offchain.calc.sandbox import Limits
 from offchain.paths import SEEDS
-from offchain.sandbox import Limits
 
 
 def _load(path: Path) -> Any:

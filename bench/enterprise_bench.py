@@ -9,15 +9,15 @@ from typing import Any
 from web3 import Web3
 
 from bench.floor import floor
-from offchain import crypto
-from offchain.accounts import dev_account
-from offchain.chain import ChainReader, CountingHTTPProvider
-from offchain.documents import sha256_hex
-from offchain.enterprise import EnterpriseBackend, Submission
-from offchain.manifest import Manifest
+from offchain.actions.enterprise import EnterpriseBackend, Submission
+from offchain.chain.accounts import dev_account
+from offchain.chain.manifest import Manifest
+from offchain.chain.reader import ChainReader, CountingHTTPProvider
+from offchain.chain.transact import ErrorDecoder, Transactor
+from offchain.core import crypto
+from offchain.core.documents import sha256_hex
+from offchain.core.store import FolderStore
 from offchain.paths import SEEDS
-from offchain.store import FolderStore
-from offchain.transact import ErrorDecoder, Transactor
 
 REGULATOR, ADMIN, WRITER = dev_account(0), dev_account(3), dev_account(4)
 

@@ -19,9 +19,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import reference_formulas
+
 from bench.timing import best_of
-from offchain import calculator, reference_formulas
-from offchain.documents import load_file
+from offchain.calc import calculator
+from offchain.core.documents import load_file
 from offchain.paths import SEEDS
 
 CODE = SEEDS / "calc" / "GB_calculate_20231001_0000.js"

@@ -21,10 +21,10 @@ from ape.logging import logger
 
 from bench import calculator_bench, enterprise_bench, industries_bench, verify_bench
 from bench.floor import floor
-from offchain.deploy import SuiteDeployer, seed_documents
-from offchain.manifest import Manifest
-from offchain.node import LocalNode, free_port
-from offchain.store import FolderStore
+from offchain.actions.deploy import SuiteDeployer, seed_documents
+from offchain.chain.manifest import Manifest
+from offchain.chain.node import LocalNode, free_port
+from offchain.core.store import FolderStore
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 WORK = RESULTS.parent

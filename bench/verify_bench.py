@@ -25,17 +25,17 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from web3 import Web3
 
-from offchain import calculator, standards
-from offchain.accounts import dev_account
-from offchain.chain import ChainReader, CountingHTTPProvider
-from offchain.documents import sha256_hex
-from offchain.enterprise import EnterpriseBackend, Submission, standards_set_id
-from offchain.manifest import Manifest
+from offchain.actions.enterprise import EnterpriseBackend, Submission, standards_set_id
+from offchain.calc import calculator, standards
+from offchain.chain.accounts import dev_account
+from offchain.chain.manifest import Manifest
+from offchain.chain.reader import ChainReader, CountingHTTPProvider
+from offchain.chain.transact import ErrorDecoder, Transactor
+from offchain.core.documents import sha256_hex
+from offchain.core.store import FolderStore
 from offchain.paths import SEEDS
-from offchain.store import FolderStore
-from offchain.transact import ErrorDecoder, Transactor
-from offchain.verifier import Verifier
-from offchain.verify_reads import predicted_enterprise
+from offchain.verify.reads import predicted_enterprise
+from offchain.verify.verifier import Verifier
 
 YEAR = 2023
 SIZES = (1, 10, 100, 1000)

@@ -15,11 +15,11 @@ from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand, account_option
 from ape.logging import LogLevel, logger
 
-from offchain.deploy import SuiteDeployer
+from offchain.actions.deploy import SuiteDeployer
+from offchain.chain.manifest import Manifest, default_manifest_path
+from offchain.core.store import FolderStore
 from offchain.errors import NotDeployedError
-from offchain.manifest import Manifest, default_manifest_path
 from offchain.paths import STORE_DIR
-from offchain.store import FolderStore
 
 
 @click.command(cls=ConnectedProviderCommand)

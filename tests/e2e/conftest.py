@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from offchain.chain import ChainReader
+from offchain.actions.deploy import SuiteDeployer, seed_documents
+from offchain.chain.manifest import Manifest
+from offchain.chain.reader import ChainReader
 from offchain.cli import main
-from offchain.deploy import SuiteDeployer, seed_documents
-from offchain.manifest import Manifest
+from offchain.core.store import FolderStore
 from offchain.paths import SEEDS
-from offchain.store import FolderStore
 
 
 @pytest.fixture(scope="session")

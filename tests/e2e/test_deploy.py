@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from offchain import calculator, standards
-from offchain.documents import load_file
+from offchain.calc import calculator, standards
+from offchain.chain.manifest import Manifest
+from offchain.core.documents import load_file
 from offchain.errors import DigestMismatchError
-from offchain.manifest import Manifest
 from offchain.paths import SEEDS
 
 SAMPLE = SEEDS / "activity" / "seed001_example.json"

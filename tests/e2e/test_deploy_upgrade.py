@@ -10,8 +10,8 @@ import copy
 
 import pytest
 
-from offchain.deploy import same_build
-from offchain.manifest import Manifest
+from offchain.actions.deploy import same_build
+from offchain.chain.manifest import Manifest
 
 CHANGED = ("KeyDirectory", "FactorLibrary", "EnterpriseCarbon", "DataLayer")
 FACTORS = "GB_01_factor_20231001_0000"

@@ -6,10 +6,11 @@ import json
 import pytest
 from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER, onboard
 
-from offchain import crypto, onboarding
-from offchain.enterprise import EnterpriseBackend, EnterpriseError, Submission
+from offchain.actions import onboarding
+from offchain.actions.enterprise import EnterpriseBackend, EnterpriseError, Submission
+from offchain.chain.transact import ErrorDecoder, Transactor
+from offchain.core import crypto
 from offchain.errors import CarbonError, DocumentError
-from offchain.transact import ErrorDecoder, Transactor
 
 
 @pytest.fixture(scope="module")

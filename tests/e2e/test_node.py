@@ -3,8 +3,8 @@
 import pytest
 from web3 import Web3
 
+from offchain.chain.node import LocalNode, free_port
 from offchain.errors import ChainError
-from offchain.node import LocalNode, free_port
 
 
 @pytest.fixture

@@ -12,14 +12,14 @@ from ape import accounts, networks, project
 from e2e_support import ADMIN, WRITER, onboard, submit_args
 from web3 import Web3
 
-from offchain.chain import ChainReader
-from offchain.deploy import SuiteDeployer
-from offchain.enterprise import EnterpriseBackend, Submission
-from offchain.manifest import Manifest
-from offchain.node import LocalNode, free_port
+from offchain.actions.deploy import SuiteDeployer
+from offchain.actions.enterprise import EnterpriseBackend, Submission
+from offchain.chain.manifest import Manifest
+from offchain.chain.node import LocalNode, free_port
+from offchain.chain.reader import ChainReader
+from offchain.chain.transact import ErrorDecoder, Transactor
+from offchain.core.store import FolderStore
 from offchain.paths import ROOT
-from offchain.store import FolderStore
-from offchain.transact import ErrorDecoder, Transactor
 
 CODE = "91110000RETRY0001A"
 

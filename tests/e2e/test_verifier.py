@@ -11,16 +11,17 @@ from click.testing import CliRunner
 from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER
 from web3 import Web3
 
-from offchain import onboarding, standards
-from offchain.chain import ChainReader, CountingHTTPProvider
+from offchain.actions import onboarding
+from offchain.actions.enterprise import EnterpriseBackend, Submission
+from offchain.calc import standards
+from offchain.chain.reader import ChainReader, CountingHTTPProvider
+from offchain.chain.transact import ErrorDecoder, Transactor
 from offchain.cli import main
-from offchain.documents import sha256_hex
-from offchain.enterprise import EnterpriseBackend, Submission
+from offchain.core.documents import sha256_hex
 from offchain.errors import NotDeployedError
-from offchain.transact import ErrorDecoder, Transactor
-from offchain.verifier import Verifier
-from offchain.verify_reads import predicted_enterprise
-from offchain.verify_report import tonnes
+from offchain.verify.reads import predicted_enterprise
+from offchain.verify.report import tonnes
+from offchain.verify.verifier import Verifier
 
 CLEAN, ENCRYPTED, SHORT_ANNUAL = "91110000VERIFY001A", "91110000VERIFY002A", "91110000VERIFY003A"
 RECORD_CHECKS = {

@@ -1,0 +1,367 @@
+"""The enterprise backend: evidence into the store and the DataLayer, emissions computed from the
+chain's own standards, and the record submitted with the exact versions used.
+
+`submit` checks everything it can before the first transaction (the enterprise, the signers'
+roles, the activity document, the evidence files, the recipients' keys, the calculation), so bad
+input leaves nothing behind. Every step then looks at the chain before it writes: an entry that
+exists is not stored again, a record that exists is not submitted again. Encryption is derived
+from the writer's key and the plaintext, so a retry produces the same envelope and the same
+digest. Running the same submission again, after a crash or a node restart, finishes the job
+without a second record or a second copy of anything.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from web3.contract import Contract
+from web3.exceptions import ContractLogicError
+
+from offchain.calc import calculator, standards
+from offchain.calc.calculator import CalculationResult
+from offchain.chain.reader import ChainReader
+from offchain.chain.transact import RevertError, Transactor
+from offchain.core import crypto, documents
+from offchain.core.store import DocumentStore
+from offchain.errors import CarbonError, DocumentError
+
+# Small documents go into an event log (about 41 gas per byte); larger ones keep only their
+# digest on chain and their bytes in the content-addressed store.
+LOG_LIMIT = 16 * 1024
+STATUS_NONE, STATUS_IN_PROGRESS, STATUS_COMPLETED, STATUS_CANCELLED = range(4)
+
+Progress = Callable[[str], None]
+
+
+class EnterpriseError(CarbonError):
+    """The enterprise, a signer or an input does not allow the submission."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What `carbon enterprise submit` asks for."""
+
+    credit_code: str
+    year: int
+    title: str
+    activity: Path
+    evidence: Sequence[Path] = ()
+    encrypt_for: Sequence[str] = ()
+    pinned: Sequence[str] = ()
+    aggregated: bool = False
+    # A rectification (整改): the record of the same year it replaces, and the evidence of why.
+    replaces: int | None = None
+    rectification_evidence: Path | None = None
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as the DataLayer keeps it: its digest, and the plaintext's if encrypted."""
+
+    name: str
+    digest: str
+    plaintext_sha256: str
+    encrypted: bool
+    data: bytes = field(repr=False)
+
+    def extrainfo(self, kind: str) -> dict[str, Any]:
+        entry = {"name": self.name, "datalayerhash": self.digest, "kind": kind}
+        if self.encrypted:
+            entry.update({"encrypted": True, "sha256": self.plaintext_sha256})
+        return entry
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A submission checked, computed and stored, waiting for its record."""
+
+    submission: Submission
+    carbon: Contract
+    data: str
+    result: CalculationResult
+    chosen: standards.StandardSet
+    evidence: Sequence[StoredDocument]
+    rectification: Sequence[StoredDocument]
+
+    def outcome(self, index: int, created: bool) -> "Outcome":
+        """What this submission left on chain once its record is record `index` of the year."""
+        return Outcome(
+            self.submission.credit_code,
+            self.submission.year,
+            index,
+            self.data,
+            self.result,
+            self.chosen.provenance(),
+            [d.extrainfo("evidence") for d in self.evidence],
+            created,
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a submission left on chain."""
+
+    credit_code: str
+    year: int
+    index: int
+    data: str
+    result: CalculationResult
+    standards: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    created: bool
+
+
+class EnterpriseBackend:
+    """Submits an enterprise's records: `writer` stores entries, `admin` submits records."""
+
+    def __init__(
+        self,
+        reader: ChainReader,
+        tx: Transactor,
+        store: DocumentStore,
+        writer: LocalAccount,
+        admin: LocalAccount,
+    ) -> None:
+        self.reader = reader
+        self.tx = tx
+        self.store = store
+        self.writer = writer
+        self.admin = admin
+
+    # -- looking things up -----------------------------------------------------------------
+
+    def recipients(self, addresses: Sequence[str]) -> dict[str, bytes]:
+        """The published public key of every recipient, or an error naming the one without."""
+        return dict(self.reader.public_key(address) for address in addresses)
+
+    # -- the submission --------------------------------------------------------------------
+
+    def submit(self, submission: Submission, progress: Progress = lambda _: None) -> Outcome:
+        """Stores evidence and activity data, computes, and submits the record (idempotent)."""
+        prepared = self.prepare(submission, progress)
+        index, created = self._ensure_record(prepared)
+        progress("record submitted" if created else "record already on chain")
+        return prepared.outcome(index, created)
+
+    def prepare(self, submission: Submission, progress: Progress = lambda _: None) -> "Prepared":
+        """Everything but the record: checks, calculation, evidence and activity data stored."""
+        carbon, layer = self.reader.enterprise(submission.credit_code)
+        self._require_roles(carbon, layer)
+        activity = documents.load_file(submission.activity, "activity")
+        if not 1900 <= submission.year <= 9999:
+            raise EnterpriseError(f"--year {submission.year} is not a year")
+        recipients = self.recipients(self._readers(submission.encrypt_for))
+        evidence = [self._seal(path, recipients) for path in submission.evidence]
+        _check_self_measured_evidence(activity, evidence, submission.activity)
+        rectification = self._rectification(carbon, submission, recipients)
+        chosen = standards.from_chain(
+            self.reader, _industry(carbon), pinned=_pins(activity, submission.pinned)
+        )
+        activity["standards"] = {
+            "factors": chosen.refs["factor"].name,
+            "formulas": chosen.refs["formula"].name,
+            "code": chosen.refs["calculate"].name,
+        }
+        result = calculator.calculate(chosen.factors, chosen.formulas, chosen.code, activity)
+        progress("checked")
+
+        for doc in [*evidence, *rectification]:
+            self._ensure_entry(layer, doc, ())
+        progress("evidence stored")
+        document = _final_document(activity, evidence, rectification, result)
+        digest = documents.sha256_hex(document)
+        stored = StoredDocument(submission.activity.name, digest, digest, False, document)
+        self._ensure_entry(layer, stored, [d.digest for d in [*evidence, *rectification]])
+        progress("activity data stored")
+        return Prepared(submission, carbon, digest, result, chosen, evidence, rectification)
+
+    def record_fields(self, prepared: "Prepared", result_micro: int | None = None) -> tuple:
+        """The EnterpriseCarbon.Submission of a prepared record (its standards set registered)."""
+        submission = prepared.submission
+        return (
+            submission.year,
+            bytes.fromhex(prepared.data[2:]),
+            submission.title,
+            prepared.result.total_micro_tonnes() if result_micro is None else result_micro,
+            standards_set_id(self.reader, self.tx, self.admin, prepared.chosen),
+            submission.aggregated,
+            bool(prepared.result.self_measured),
+        )
+
+    def _rectification(
+        self, carbon: Contract, submission: Submission, recipients: dict[str, bytes]
+    ) -> list[StoredDocument]:
+        """The sealed rectification evidence, after checking the record it replaces."""
+        if submission.replaces is None:
+            return []
+        if submission.rectification_evidence is None:
+            raise EnterpriseError("a rectification needs its evidence (--rectification-evidence)")
+        try:
+            replaced = carbon.functions.record(submission.year, submission.replaces).call()
+        except ContractLogicError as exc:
+            raise EnterpriseError(
+                f"there is no record #{submission.replaces} in {submission.year} to rectify"
+            ) from exc
+        sealed = self._seal(submission.rectification_evidence, recipients)
+        if not replaced[1] and not _already_rectified(carbon, submission.year, submission.replaces):
+            raise EnterpriseError(
+                f"record #{submission.replaces} of {submission.year} is already invalid"
+            )
+        return [sealed]
+
+    def _readers(self, extra: Sequence[str]) -> list[str]:
+        """Encryption recipients: those asked for and, when there are any, the writer itself."""
+        return [*extra, self.writer.address] if extra else []
+
+    def _require_roles(self, carbon: Contract, layer: Contract) -> None:
+        for contract, role, account, what in (
+            (layer, "DATA_WRITER", self.writer, "store the enterprise's data entries"),
+            (carbon, "ENTERPRISE_ADMIN", self.admin, "submit the enterprise's records"),
+        ):
+            if not contract.functions.hasRole(keccak(text=role), account.address).call():
+                raise EnterpriseError(
+                    f"{account.address} lacks {role} on {contract.address} and cannot {what}"
+                )
+
+    def _seal(self, path: Path, recipients: dict[str, bytes]) -> StoredDocument:
+        plain = _read_evidence(path)
+        plain_digest = documents.sha256_hex(plain)
+        if not recipients:
+            return StoredDocument(path.name, plain_digest, plain_digest, False, plain)
+        # Deterministic per (writer, plaintext, readers): a retry yields the same envelope.
+        seed = hashlib.sha256(
+            bytes(self.writer.key)
+            + bytes.fromhex(plain_digest[2:])
+            + "".join(sorted(recipients)).encode()
+        ).digest()
+        envelope = crypto.encrypt(plain, recipients, seed=seed)
+        return StoredDocument(
+            path.name, documents.sha256_hex(envelope), plain_digest, True, envelope
+        )
+
+    def _ensure_entry(
+        self, layer: Contract, doc: StoredDocument, dependencies: Sequence[str]
+    ) -> None:
+        self.store.put(doc.data)
+        digest = bytes.fromhex(doc.digest[2:])
+        status = layer.functions.statusOf(digest).call()
+        if status == STATUS_CANCELLED:
+            raise EnterpriseError(f"{doc.name}: DataLayer entry {doc.digest} was cancelled")
+        if status == STATUS_NONE:
+            deps = [bytes.fromhex(d[2:]) for d in dependencies]
+            if len(doc.data) <= LOG_LIMIT:
+                call = layer.functions.storeInLog(doc.data, deps)
+            else:
+                call = layer.functions.storeDigest(digest, len(doc.data), deps)
+            self.tx.send(self.writer, call, f"storing {doc.name}")
+        if status in (STATUS_NONE, STATUS_IN_PROGRESS):
+            self.tx.send(self.writer, layer.functions.complete(digest), f"completing {doc.name}")
+
+    def _ensure_record(self, prepared: "Prepared") -> tuple[int, bool]:
+        carbon, data = prepared.carbon, bytes.fromhex(prepared.data[2:])
+        existing = _record_of(carbon, data)
+        if existing is not None:
+            return existing[1], False
+        fields = self.record_fields(prepared)
+        if prepared.rectification:
+            evidence = bytes.fromhex(prepared.rectification[0].digest[2:])
+            call = carbon.functions.rectify(prepared.submission.replaces, fields, evidence)
+        else:
+            call = carbon.functions.submit(fields)
+        self.tx.send(self.admin, call, f"submitting {prepared.submission.title!r}")
+        found = _record_of(carbon, data)
+        if found is None:
+            raise RevertError(f"record for {prepared.data} not found after submitting it")
+        return found[1], True
+
+
+def standards_set_id(
+    reader: ChainReader, tx: Transactor, admin: LocalAccount, chosen: standards.StandardSet
+) -> int:
+    """The index's id of the set of revisions `chosen` pins, registered by `admin` if new."""
+    refs = chosen.refs
+    fields = tuple(
+        v for k in ("factor", "formula", "calculate") for v in (refs[k].name, refs[k].revision)
+    )
+    index = reader.index.functions
+    if index.standardsSetId(fields).call() == 0:
+        tx.send(admin, index.registerStandardsSet(fields), "registering the standards set")
+    return index.standardsSetId(fields).call()
+
+
+def _already_rectified(carbon: Contract, year: int, index: int) -> bool:
+    """Whether a valid record of `year` replaces record `index` (a retried rectification)."""
+    return any(r[1] and r[6] == index + 1 for r in carbon.functions.records(year).call())
+
+
+def _record_of(carbon: Contract, data: bytes) -> tuple[int, int] | None:
+    try:
+        return tuple(carbon.functions.recordOfData(data).call())
+    except ContractLogicError:
+        return None
+
+
+def _industry(carbon: Contract) -> str:
+    profile = carbon.functions.profile().call()
+    return bytes(profile[4]).decode("ascii")
+
+
+def _pins(activity: dict[str, Any], pinned: Sequence[str]) -> list[str]:
+    """Names pinned on the command line, else those the activity document names."""
+    if pinned:
+        return list(pinned)
+    named = activity.get("standards", {})
+    return [named[k] for k in ("factors", "formulas", "code") if named.get(k)]
+
+
+def _read_evidence(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise EnterpriseError(f"evidence file {path} cannot be read ({exc.strerror})") from exc
+    if not data:
+        raise EnterpriseError(f"evidence file {path} is empty")
+    return data
+
+
+def _check_self_measured_evidence(
+    activity: dict[str, Any], evidence: Sequence[StoredDocument], origin: Path
+) -> None:
+    """A self-measured factor's evidence must be one of the evidence files submitted with it."""
+    known = {d.digest for d in evidence} | {d.plaintext_sha256 for d in evidence}
+    known |= {e.get("datalayerhash") for e in activity.get("extrainfo", [])}
+    for i, record in enumerate(activity["records"]):
+        ref = record.get("evidence")
+        if ref is not None and ref.lower() not in known:
+            raise DocumentError(
+                f"{origin}: record {i} cites evidence {ref}, which is neither an --evidence file "
+                "nor listed in extrainfo"
+            )
+
+
+def _final_document(
+    activity: dict[str, Any],
+    evidence: Sequence[StoredDocument],
+    rectification: Sequence[StoredDocument],
+    result: CalculationResult,
+) -> bytes:
+    """The activity document as stored: evidence listed in extrainfo, the computed total.
+
+    Serialised compactly in the input's key order, so the same input gives the same bytes.
+    """
+    document = dict(activity)
+    listed = {e.get("datalayerhash") for e in document.get("extrainfo", [])}
+    added = [d.extrainfo("evidence") for d in evidence]
+    added += [d.extrainfo("rectification") for d in rectification]
+    document["extrainfo"] = list(document.get("extrainfo", [])) + [
+        e for e in added if e["datalayerhash"] not in listed
+    ]
+    document["total"] = result.to_json()["total"]
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    documents.validate(json.loads(data), "activity", "activity document as stored")
+    return data

@@ -1,0 +1,199 @@
+"""The Python face of the on-chain calculation code.
+
+The numbers are computed by the published JavaScript, run in the sandbox, never by Python: a
+verifier that runs the same code on the same documents gets the same decimal strings, and the
+integer of micro-tonnes recorded on chain follows from them exactly.
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Context, Decimal, InvalidOperation
+from typing import Any, NotRequired, TypedDict
+
+from offchain.calc import sandbox
+from offchain.calc.sandbox import DEFAULT_LIMITS, Limits
+from offchain.errors import CalculationError, FormulaSyntaxError, SandboxError
+
+MICRO = Decimal("0.000001")
+# Doubles reach 1.8e308: enough digits that quantizing to six places never overflows precision.
+EXACT = Context(prec=400)
+
+
+class SelfMeasured(TypedDict):
+    """The self-measured factors of one activity record, or of one of its sub-records (`item`,
+    its index in the record's `items`), with the evidence the record cites (None if none)."""
+
+    record: int
+    item: NotRequired[int]
+    group: str
+    evidence: str | None
+    values: dict[str, float]  # symbol -> the value as written, in the factor cell's unit
+
+
+@dataclass(frozen=True)
+class CalculationResult:
+    """Emissions in tCO2e, exact decimals with six places, as the calculation code wrote them."""
+
+    total: Decimal
+    items: dict[str, Decimal]
+    warnings: list[str] = field(default_factory=list)
+    self_measured: list[SelfMeasured] = field(default_factory=list)
+
+    def total_micro_tonnes(self) -> int:
+        """The total as the integer the chain stores (tCO2e × 10^6)."""
+        return to_micro_tonnes(self.total)
+
+    def items_micro_tonnes(self) -> dict[str, int]:
+        return {name: to_micro_tonnes(value) for name, value in self.items.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        """The result in the calculation code's own JSON shape (decimal strings)."""
+        return {
+            "total": _six_places(self.total),
+            "items": {name: _six_places(value) for name, value in self.items.items()},
+            "warnings": list(self.warnings),
+            "self_measured": [
+                {**entry, "values": dict(entry["values"])} for entry in self.self_measured
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> "CalculationResult":
+        """Reads a result the (untrusted) calculation code returned; malformed → SandboxError."""
+        if not isinstance(data, dict):
+            raise SandboxError("calculation code returned a result that is not an object")
+        items = data.get("items")
+        warnings = data.get("warnings")
+        measured = data.get("self_measured")
+        if not isinstance(items, dict) or not isinstance(warnings, list):
+            raise SandboxError("calculation code returned a result without 'items' or 'warnings'")
+        if not isinstance(measured, list) or not all(_is_measured_entry(m) for m in measured):
+            raise SandboxError("calculation code returned a malformed 'self_measured' list")
+        if not all(isinstance(w, str) for w in warnings):
+            raise SandboxError("calculation code returned a warning that is not a string")
+        return cls(
+            total=_decimal(data.get("total"), "total"),
+            items={str(k): _decimal(v, f"items.{k}") for k, v in items.items()},
+            warnings=warnings,
+            self_measured=measured,
+        )
+
+
+_MEASURED_KEYS = {"record", "group", "evidence", "values"}
+
+
+def _is_measured_entry(m: Any) -> bool:
+    """Whether `m` has the shape of SelfMeasured."""
+    if not isinstance(m, dict) or not _MEASURED_KEYS <= m.keys() <= _MEASURED_KEYS | {"item"}:
+        return False
+    values = m["values"]
+    return (
+        _is_index(m["record"])
+        and ("item" not in m or _is_index(m["item"]))
+        and isinstance(m["group"], str)
+        and (m["evidence"] is None or isinstance(m["evidence"], str))
+        and isinstance(values, dict)
+        and len(values) > 0
+        and all(type(v) in (int, float) for v in values.values())
+    )
+
+
+def _is_index(v: Any) -> bool:
+    return type(v) is int and v >= 0
+
+
+def to_micro_tonnes(value: Decimal) -> int:
+    """tCO2e → micro-tonnes; refuses a value with more than six decimals rather than round it."""
+    scaled = value.scaleb(6, context=EXACT)
+    if scaled != scaled.to_integral_value(context=EXACT):
+        raise CalculationError(f"{value} tCO2e has more than six decimals")
+    return int(scaled)
+
+
+def calculate(
+    factors: dict[str, Any],
+    formulas: dict[str, Any],
+    code: str,
+    activity: dict[str, Any],
+    limits: Limits = DEFAULT_LIMITS,
+) -> CalculationResult:
+    """Runs `calculate` of the calculation code on one activity document."""
+    payload = _encode({"factors": factors, "formulas": formulas, "activity": activity})
+    return CalculationResult.from_json(_decode(_call(code, "calculate", payload, limits)))
+
+
+def calculate_batch(
+    factors: dict[str, Any],
+    formulas: dict[str, Any],
+    code: str,
+    activities: Sequence[dict[str, Any]],
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[CalculationResult | CalculationError]:
+    """Many documents in one sandbox call; a document the code refuses yields its error, in place.
+
+    Errors of the libraries themselves (a formula that does not parse) raise, as they concern
+    every document.
+    """
+    payload = _encode({"factors": factors, "formulas": formulas, "activities": list(activities)})
+    answers = _decode(_call(code, "calculateBatch", payload, limits))
+    if not isinstance(answers, list) or len(answers) != len(activities):
+        raise SandboxError("calculateBatch returned a list that does not match the documents")
+    return [_batch_entry(answer) for answer in answers]
+
+
+def check_formulas(
+    formulas: dict[str, Any], code: str, limits: Limits = DEFAULT_LIMITS
+) -> list[str]:
+    """Parses every formula of a library; returns the formula ids checked."""
+    ids = _decode(_call(code, "checkFormulas", _encode(formulas), limits))
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise SandboxError("checkFormulas returned something other than a list of formula ids")
+    return ids
+
+
+def _call(code: str, function: str, payload: str, limits: Limits) -> str:
+    try:
+        return sandbox.call(code, function, payload, limits)
+    except sandbox.ScriptError as exc:
+        if exc.name == "FormulaSyntaxError":
+            raise FormulaSyntaxError(str(exc)) from exc
+        raise
+
+
+def _batch_entry(answer: Any) -> CalculationResult | CalculationError:
+    if isinstance(answer, dict) and "result" in answer:
+        return CalculationResult.from_json(answer["result"])
+    if isinstance(answer, dict) and isinstance(answer.get("error"), str):
+        return CalculationError(answer["error"])
+    raise SandboxError("calculateBatch returned an entry with neither 'result' nor 'error'")
+
+
+def _encode(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError as exc:
+        raise CalculationError(f"input holds a number JSON cannot carry: {exc}") from exc
+
+
+def _decode(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SandboxError(f"calculation code returned malformed JSON: {exc.msg}") from exc
+
+
+def _decimal(value: Any, where: str) -> Decimal:
+    if not isinstance(value, str):
+        raise SandboxError(f"calculation code returned {where} that is not a decimal string")
+    try:
+        number = Decimal(value)
+    except InvalidOperation as exc:
+        raise SandboxError(f"calculation code returned {where} = {value!r}, not a decimal") from exc
+    if not number.is_finite():
+        raise SandboxError(f"calculation code returned {where} = {value!r}, not finite")
+    return number
+
+
+def _six_places(value: Decimal) -> str:
+    return f"{value.quantize(MICRO, context=EXACT):f}"
