@@ -11,9 +11,10 @@ from web3 import Web3
 from bench.floor import floor
 from offchain.actions.enterprise import EnterpriseBackend, Submission
 from offchain.chain.accounts import dev_account
+from offchain.chain.bindings import Onboarding
 from offchain.chain.manifest import Manifest
-from offchain.chain.reader import ChainReader, CountingHTTPProvider
-from offchain.chain.transact import ErrorDecoder, Transactor
+from offchain.chain.reader import ChainReader
+from offchain.chain.transact import Transactor
 from offchain.core import crypto
 from offchain.core.documents import sha256_hex
 from offchain.core.store import FolderStore
@@ -23,15 +24,15 @@ REGULATOR, ADMIN, WRITER = dev_account(0), dev_account(3), dev_account(4)
 
 
 def rows(uri: str, manifest: Manifest, work: Path) -> list[dict[str, Any]]:
-    provider = CountingHTTPProvider(uri)
-    reader = ChainReader(Web3(provider), manifest, FolderStore(work / "store"))
-    tx = Transactor(reader.w3, ErrorDecoder(manifest.abis.values()))
+    reader = ChainReader(uri, manifest, FolderStore(work / "store"))
+    tx = Transactor(reader.w3, reader.errors)
     factory = reader.contract("EnterpriseFactory", manifest.address("EnterpriseFactory"))
     onboarded = []
     for n in range(2):
-        call = factory.functions.onboard(
-            (f"基准电厂{n}", f"91110000BENCH0000{n}", b"01", "北京", ADMIN.address, WRITER.address)
+        enterprise = Onboarding(
+            f"基准电厂{n}", f"91110000BENCH0000{n}", "01", "北京", ADMIN.address, WRITER.address
         )
+        call = factory.functions.onboard(enterprise.encode())
         onboarded.append(tx.send(REGULATOR, call, "onboard"))
     directory = reader.contract("KeyDirectory", manifest.address("KeyDirectory"))
     tx.send(WRITER, directory.functions.publish(crypto.public_key_of(bytes(WRITER.key))), "key")
@@ -40,9 +41,9 @@ def rows(uri: str, manifest: Manifest, work: Path) -> list[dict[str, Any]]:
     timings = []
     for month in range(1, 4):
         activity, evidence = _month(work, month)
-        before, started = provider.round_trips, time.perf_counter()
+        before, started = reader.round_trips, time.perf_counter()
         backend.submit(Submission("91110000BENCH00000", 2023, f"{month}月", activity, evidence))
-        timings.append((time.perf_counter() - started, provider.round_trips - before))
+        timings.append((time.perf_counter() - started, reader.round_trips - before))
     submits = [r for label, r in tx.receipts if label.startswith("submitting")]
     seconds, trips = timings[-1]
     return [

@@ -6,7 +6,7 @@ evidence for every month (its self-measured factors cite the report). The others
 cheaply, since generation is not what is measured: transactions go in JSON-RPC batches for the
 node to sign, mined a full block at a time, and they carry no evidence (their documents use the
 libraries' default factors only). Every size is verified by a fresh `Verifier` (cold caches) with
-one `verify_many` call; round trips are counted by CountingHTTPProvider.
+one `verify_many` call; round trips are counted by the reader.
 
 Run alone against a node where the suite is deployed:
     python bench/verify_bench.py --deployment deployments/local.json [--enterprises 1000]
@@ -28,13 +28,14 @@ from web3 import Web3
 from offchain.actions.enterprise import EnterpriseBackend, Submission, standards_set_id
 from offchain.calc import calculator, standards
 from offchain.chain.accounts import dev_account
+from offchain.chain.addresses import predicted_enterprise
+from offchain.chain.bindings import Onboarding, RecordSubmission
 from offchain.chain.manifest import Manifest
-from offchain.chain.reader import ChainReader, CountingHTTPProvider
-from offchain.chain.transact import ErrorDecoder, Transactor
+from offchain.chain.reader import ChainReader
+from offchain.chain.transact import Transactor
 from offchain.core.documents import sha256_hex
 from offchain.core.store import FolderStore
 from offchain.paths import SEEDS
-from offchain.verify.reads import predicted_enterprise
 from offchain.verify.verifier import Verifier
 
 YEAR = 2023
@@ -47,10 +48,9 @@ Row = dict[str, Any]
 
 
 def rows(uri: str, manifest: Manifest, work: Path, sizes: Sequence[int] = SIZES) -> list[Row]:
-    provider = CountingHTTPProvider(uri)
     store = FolderStore(work / "store")
-    reader = ChainReader(Web3(provider), manifest, store)
-    tx = Transactor(reader.w3, ErrorDecoder(manifest.abis.values()))
+    reader = ChainReader(uri, manifest, store)
+    tx = Transactor(reader.w3, reader.errors)
 
     started = time.perf_counter()
     first = _evidenced(reader, tx, work / "evidenced")
@@ -59,13 +59,14 @@ def rows(uri: str, manifest: Manifest, work: Path, sizes: Sequence[int] = SIZES)
     codes = [first, *_generate(reader, tx, max(sizes) - 1)]
     generated_seconds = time.perf_counter() - started
 
-    cold = Verifier(reader, store)
-    before = provider.round_trips
+    counted = ChainReader(uri, manifest, store)  # cold caches
+    cold = Verifier(counted)
+    before = counted.round_trips
     single = cold.verify(first, YEAR)
-    cold_trips = provider.round_trips - before
-    before = provider.round_trips
+    cold_trips = counted.round_trips - before
+    before = counted.round_trips
     cold.verify(codes[1], YEAR)
-    warm_trips = provider.round_trips - before
+    warm_trips = counted.round_trips - before
     _require(single.passed, single)
 
     out: list[Row] = [
@@ -87,11 +88,12 @@ def rows(uri: str, manifest: Manifest, work: Path, sizes: Sequence[int] = SIZES)
         },
     ]
     for n in sizes:
-        verifier = Verifier(reader, store)
-        before, started = provider.round_trips, time.perf_counter()
+        counted = ChainReader(uri, manifest, store)  # cold caches for every size
+        verifier = Verifier(counted)
+        before, started = counted.round_trips, time.perf_counter()
         reports = verifier.verify_many([(code, YEAR) for code in codes[:n]])
         seconds = time.perf_counter() - started
-        trips = provider.round_trips - before
+        trips = counted.round_trips - before
         for report in reports:
             _require(report.passed, report)
         records = sum(1 for r in reports for c in r.checks if c.id == "record.recompute")
@@ -133,7 +135,7 @@ def _evidenced(reader: ChainReader, tx: Transactor, folder: Path) -> str:
     carbon, _ = predicted_enterprise(factory.address, code)
     if not reader.w3.eth.get_code(carbon):
         call = factory.functions.onboard(
-            ("基准核查电厂", code, b"01", "北京", ADMIN.address, WRITER.address)
+            Onboarding("基准核查电厂", code, "01", "北京", ADMIN.address, WRITER.address).encode()
         )
         tx.send(REGULATOR, call, "onboard")
     backend = EnterpriseBackend(reader, tx, reader.store, WRITER, ADMIN)
@@ -195,7 +197,9 @@ def _send_all(
     codes: list[str],
 ) -> None:
     for code in codes:
-        onboarding = ("生成企业", code, b"01", "华北", GEN_ADMIN.address, GEN_WRITER.address)
+        onboarding = Onboarding(
+            "生成企业", code, "01", "华北", GEN_ADMIN.address, GEN_WRITER.address
+        ).encode()
         pipe.add(REGULATOR, factory.address, _call(ONBOARD, onboarding), 700_000)
     pipe.flush()  # a DataLayer must exist before its writer stores anything
 
@@ -212,7 +216,9 @@ def _send_all(
         digest = bytes.fromhex(sha256_hex(data)[2:])
         pipe.add(GEN_WRITER, layer, _call(STORE, data, []), 150_000 + 40 * len(data))
         pipe.add(GEN_WRITER, layer, _call(COMPLETE, digest), 80_000)
-        fields = (YEAR, digest, document["title"], result, set_id, i % 13 == 12, False)
+        fields = RecordSubmission(
+            YEAR, "0x" + digest.hex(), document["title"], result, set_id, i % 13 == 12, False
+        ).encode()
         pipe.add(GEN_ADMIN, carbon, _call(SUBMIT, fields), 300_000)
     pipe.flush()
 

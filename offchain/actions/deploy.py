@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from offchain.calc.calculator import check_formulas
+from offchain.chain.bindings import EntryStatus, Revision
 from offchain.chain.manifest import ContractRecord, Manifest
 from offchain.core.documents import Kind, load, read_file, sha256_hex
 from offchain.core.names import parse_index_name
@@ -298,8 +299,8 @@ class SuiteDeployer:
             address = library.address
         else:
             library = self._follow(seed.name, ContractRecord(kind, address))
-            _, (_version, document, *_rest) = library.latest()
-            if "0x" + bytes(document).hex() != seed.digest:
+            _, latest = library.latest()
+            if Revision.decode(latest).document != seed.digest:
                 self.gas.add(
                     f"{seed.name}.publish({seed.version})",
                     library.publish(
@@ -314,20 +315,20 @@ class SuiteDeployer:
 
     def _store_document(self, layer: Any, seed: SeedDocument) -> None:
         digest = bytes.fromhex(seed.digest[2:])
-        status = layer.statusOf(digest)
-        if status == 0:
+        status = EntryStatus(layer.statusOf(digest))
+        if status is EntryStatus.NONE:
             if len(seed.data) <= STATE_LIMIT:
                 receipt = layer.storeInState(seed.data, [], sender=self.account)
             else:
                 self.store.put(seed.data)
                 receipt = layer.storeDigest(digest, len(seed.data), [], sender=self.account)
             self.gas.add(f"DataLayer.store({seed.name}, {len(seed.data)} bytes)", receipt)
-            status = 1
-        if status == 1:
+            status = EntryStatus.IN_PROGRESS
+        if status is EntryStatus.IN_PROGRESS:
             self.gas.add(
                 f"DataLayer.complete({seed.name})", layer.complete(digest, sender=self.account)
             )
-        elif status == 3:
+        elif status is EntryStatus.CANCELLED:
             raise DocumentError(
                 f"{seed.name}: its document {seed.digest} was cancelled in the DataLayer"
             )

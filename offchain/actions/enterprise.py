@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 from web3.contract import Contract
-from web3.exceptions import ContractLogicError
 
 from offchain.calc import calculator, standards
 from offchain.calc.calculator import CalculationResult
+from offchain.chain import bindings
+from offchain.chain.bindings import EntryStatus, StandardsSet
 from offchain.chain.reader import ChainReader
-from offchain.chain.transact import RevertError, Transactor
+from offchain.chain.revert import RevertError
+from offchain.chain.transact import Transactor
 from offchain.core import crypto, documents
 from offchain.core.store import DocumentStore
 from offchain.errors import CarbonError, DocumentError
@@ -33,7 +34,6 @@ from offchain.errors import CarbonError, DocumentError
 # Small documents go into an event log (about 41 gas per byte); larger ones keep only their
 # digest on chain and their bytes in the content-addressed store.
 LOG_LIMIT = 16 * 1024
-STATUS_NONE, STATUS_IN_PROGRESS, STATUS_COMPLETED, STATUS_CANCELLED = range(4)
 
 Progress = Callable[[str], None]
 
@@ -150,7 +150,9 @@ class EnterpriseBackend:
 
     def prepare(self, submission: Submission, progress: Progress = lambda _: None) -> "Prepared":
         """Everything but the record: checks, calculation, evidence and activity data stored."""
-        carbon, layer = self.reader.enterprise(submission.credit_code)
+        contracts = self.reader.enterprise(submission.credit_code)
+        carbon = self.reader.contract("EnterpriseCarbon", contracts.carbon)
+        layer = self.reader.contract("DataLayer", contracts.data_layer)
         self._require_roles(carbon, layer)
         activity = documents.load_file(submission.activity, "activity")
         if not 1900 <= submission.year <= 9999:
@@ -160,7 +162,9 @@ class EnterpriseBackend:
         _check_self_measured_evidence(activity, evidence, submission.activity)
         rectification = self._rectification(carbon, submission, recipients)
         chosen = standards.from_chain(
-            self.reader, _industry(carbon), pinned=_pins(activity, submission.pinned)
+            self.reader,
+            self.reader.profile(carbon.address).industry_code,
+            pinned=_pins(activity, submission.pinned),
         )
         activity["standards"] = {
             "factors": chosen.refs["factor"].name,
@@ -180,17 +184,19 @@ class EnterpriseBackend:
         progress("activity data stored")
         return Prepared(submission, carbon, digest, result, chosen, evidence, rectification)
 
-    def record_fields(self, prepared: "Prepared", result_micro: int | None = None) -> tuple:
+    def record_fields(
+        self, prepared: "Prepared", result_micro: int | None = None
+    ) -> bindings.RecordSubmission:
         """The EnterpriseCarbon.Submission of a prepared record (its standards set registered)."""
         submission = prepared.submission
-        return (
-            submission.year,
-            bytes.fromhex(prepared.data[2:]),
-            submission.title,
-            prepared.result.total_micro_tonnes() if result_micro is None else result_micro,
-            standards_set_id(self.reader, self.tx, self.admin, prepared.chosen),
-            submission.aggregated,
-            bool(prepared.result.self_measured),
+        return bindings.RecordSubmission(
+            year=submission.year,
+            data=prepared.data,
+            title=submission.title,
+            result=prepared.result.total_micro_tonnes() if result_micro is None else result_micro,
+            standards_set=standards_set_id(self.reader, self.tx, self.admin, prepared.chosen),
+            aggregated=submission.aggregated,
+            self_measured=bool(prepared.result.self_measured),
         )
 
     def _rectification(
@@ -202,28 +208,34 @@ class EnterpriseBackend:
         if submission.rectification_evidence is None:
             raise EnterpriseError("a rectification needs its evidence (--rectification-evidence)")
         try:
-            replaced = carbon.functions.record(submission.year, submission.replaces).call()
-        except ContractLogicError as exc:
+            replaced = self.reader.record(carbon.address, submission.year, submission.replaces)
+        except RevertError as exc:
             raise EnterpriseError(
                 f"there is no record #{submission.replaces} in {submission.year} to rectify"
             ) from exc
         sealed = self._seal(submission.rectification_evidence, recipients)
-        if not replaced[1] and not _already_rectified(carbon, submission.year, submission.replaces):
+        if not replaced.valid and not self._already_rectified(
+            carbon.address, submission.year, submission.replaces
+        ):
             raise EnterpriseError(
                 f"record #{submission.replaces} of {submission.year} is already invalid"
             )
         return [sealed]
+
+    def _already_rectified(self, carbon: str, year: int, index: int) -> bool:
+        """Whether a valid record of `year` replaces record `index` (a retried rectification)."""
+        return any(r.valid and r.replaced_index == index for r in self.reader.records(carbon, year))
 
     def _readers(self, extra: Sequence[str]) -> list[str]:
         """Encryption recipients: those asked for and, when there are any, the writer itself."""
         return [*extra, self.writer.address] if extra else []
 
     def _require_roles(self, carbon: Contract, layer: Contract) -> None:
-        for contract, role, account, what in (
-            (layer, "DATA_WRITER", self.writer, "store the enterprise's data entries"),
-            (carbon, "ENTERPRISE_ADMIN", self.admin, "submit the enterprise's records"),
+        for kind, contract, role, account, what in (
+            ("DataLayer", layer, "DATA_WRITER", self.writer, "store the enterprise's data entries"),
+            ("EnterpriseCarbon", carbon, "ENTERPRISE_ADMIN", self.admin, "submit its records"),
         ):
-            if not contract.functions.hasRole(keccak(text=role), account.address).call():
+            if not self.reader.has_role(kind, contract.address, role, account.address):
                 raise EnterpriseError(
                     f"{account.address} lacks {role} on {contract.address} and cannot {what}"
                 )
@@ -249,32 +261,32 @@ class EnterpriseBackend:
     ) -> None:
         self.store.put(doc.data)
         digest = bytes.fromhex(doc.digest[2:])
-        status = layer.functions.statusOf(digest).call()
-        if status == STATUS_CANCELLED:
+        status = self.reader.status_of(layer.address, doc.digest)
+        if status is EntryStatus.CANCELLED:
             raise EnterpriseError(f"{doc.name}: DataLayer entry {doc.digest} was cancelled")
-        if status == STATUS_NONE:
+        if status is EntryStatus.NONE:
             deps = [bytes.fromhex(d[2:]) for d in dependencies]
             if len(doc.data) <= LOG_LIMIT:
                 call = layer.functions.storeInLog(doc.data, deps)
             else:
                 call = layer.functions.storeDigest(digest, len(doc.data), deps)
             self.tx.send(self.writer, call, f"storing {doc.name}")
-        if status in (STATUS_NONE, STATUS_IN_PROGRESS):
+        if status in (EntryStatus.NONE, EntryStatus.IN_PROGRESS):
             self.tx.send(self.writer, layer.functions.complete(digest), f"completing {doc.name}")
 
     def _ensure_record(self, prepared: "Prepared") -> tuple[int, bool]:
-        carbon, data = prepared.carbon, bytes.fromhex(prepared.data[2:])
-        existing = _record_of(carbon, data)
+        carbon = prepared.carbon
+        existing = self.reader.record_of_data(carbon.address, prepared.data)
         if existing is not None:
             return existing[1], False
-        fields = self.record_fields(prepared)
+        fields = self.record_fields(prepared).encode()
         if prepared.rectification:
             evidence = bytes.fromhex(prepared.rectification[0].digest[2:])
             call = carbon.functions.rectify(prepared.submission.replaces, fields, evidence)
         else:
             call = carbon.functions.submit(fields)
         self.tx.send(self.admin, call, f"submitting {prepared.submission.title!r}")
-        found = _record_of(carbon, data)
+        found = self.reader.record_of_data(carbon.address, prepared.data)
         if found is None:
             raise RevertError(f"record for {prepared.data} not found after submitting it")
         return found[1], True
@@ -285,30 +297,18 @@ def standards_set_id(
 ) -> int:
     """The index's id of the set of revisions `chosen` pins, registered by `admin` if new."""
     refs = chosen.refs
-    fields = tuple(
-        v for k in ("factor", "formula", "calculate") for v in (refs[k].name, refs[k].revision)
+    pinned = StandardsSet(
+        refs["factor"].name,
+        refs["factor"].revision,
+        refs["formula"].name,
+        refs["formula"].revision,
+        refs["calculate"].name,
+        refs["calculate"].revision,
     )
-    index = reader.index.functions
-    if index.standardsSetId(fields).call() == 0:
-        tx.send(admin, index.registerStandardsSet(fields), "registering the standards set")
-    return index.standardsSetId(fields).call()
-
-
-def _already_rectified(carbon: Contract, year: int, index: int) -> bool:
-    """Whether a valid record of `year` replaces record `index` (a retried rectification)."""
-    return any(r[1] and r[6] == index + 1 for r in carbon.functions.records(year).call())
-
-
-def _record_of(carbon: Contract, data: bytes) -> tuple[int, int] | None:
-    try:
-        return tuple(carbon.functions.recordOfData(data).call())
-    except ContractLogicError:
-        return None
-
-
-def _industry(carbon: Contract) -> str:
-    profile = carbon.functions.profile().call()
-    return bytes(profile[4]).decode("ascii")
+    if reader.standards_set_id(pinned) == 0:
+        call = reader.index.functions.registerStandardsSet(pinned.encode())
+        tx.send(admin, call, "registering the standards set")
+    return reader.standards_set_id(pinned)
 
 
 def _pins(activity: dict[str, Any], pinned: Sequence[str]) -> list[str]:

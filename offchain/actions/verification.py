@@ -7,14 +7,16 @@ Every step first reads where things stand, so calling it again does nothing twic
 from dataclasses import dataclass
 
 from eth_account.signers.local import LocalAccount
-from web3.contract import Contract
 
+from offchain.chain.bindings import AgencyStatus, VerificationState
 from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.errors import CarbonError
+from offchain.verify.report import VerificationReport
 
-STATES = ("None", "Open", "Assigned", "Passed", "Failed", "Closed")
-AGENCY_STATUSES = ("None", "Approved", "Suspended", "Revoked")
+# The verdict's reason on chain: the first failures, short enough for one cheap transaction.
+REASON_FAILURES = 3
+REASON_CHARACTERS = 900
 
 
 class WorkflowError(CarbonError):
@@ -22,13 +24,20 @@ class WorkflowError(CarbonError):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class VerdictSubmission:
     """What the agency records: pass or fail, its recomputed total, its report, why."""
 
     passed: bool
     recomputed_micro: int
     report_digest: str
     reason: str
+
+    @classmethod
+    def of_report(cls, report: VerificationReport, report_digest: str) -> "VerdictSubmission":
+        """The verdict a verification report supports; its reason lists the first failures."""
+        failures = [f"{c.subject}: {c.reason}" for c in report.checks if c.status == "fail"]
+        reason = "; ".join(failures[:REASON_FAILURES])[:REASON_CHARACTERS]
+        return cls(report.passed, report.recomputed_total_micro, report_digest, reason)
 
 
 class Workflow:
@@ -37,72 +46,73 @@ class Workflow:
     def __init__(self, reader: ChainReader, tx: Transactor) -> None:
         self.reader = reader
         self.tx = tx
-        manifest = reader.manifest
-        self.registry = reader.contract("VerifierRegistry", manifest.address("VerifierRegistry"))
-        self.verification = reader.contract(
-            "CarbonVerification", manifest.address("CarbonVerification")
-        )
-
-    def agency_status(self, agency: str) -> str:
-        return AGENCY_STATUSES[self.registry.functions.statusOf(agency).call()]
+        self.registry = reader.singleton("VerifierRegistry")
+        self.verification = reader.singleton("CarbonVerification")
 
     def approve(
         self, regulator: LocalAccount, agency: str, public_key: bytes, name: str, licence: str
     ) -> None:
         """Approves `agency` with its public key, unless it already is."""
-        if self.agency_status(agency) != "None":
+        if self.reader.agency_status(agency) is not AgencyStatus.NONE:
             return
         call = self.registry.functions.approve(agency, name, licence, public_key)
         self.tx.send(regulator, call, f"approving agency {agency}")
 
-    def state(self, carbon: Contract, year: int) -> str:
-        summary = self.verification.functions.verification(carbon.address, year).call()
-        return STATES[summary[0]]
+    def state(self, carbon: str, year: int) -> VerificationState:
+        return self.reader.verification(carbon, year).state
 
-    def open_and_assign(
-        self, regulator: LocalAccount, carbon: Contract, year: int, agency: str
-    ) -> None:
+    def open_and_assign(self, regulator: LocalAccount, carbon: str, year: int, agency: str) -> None:
         """Opens the year and assigns `agency`, skipping what is already done."""
-        if self.state(carbon, year) == "None":
+        if self.state(carbon, year) is VerificationState.NONE:
             self.tx.send(
                 regulator,
-                self.verification.functions.open(carbon.address, year),
-                f"opening the verification of {carbon.address} {year}",
+                self.verification.functions.open(carbon, year),
+                f"opening the verification of {carbon} {year}",
             )
-        state, assigned, *_ = self.verification.functions.verification(carbon.address, year).call()
-        reassign = STATES[state] in ("Assigned", "Failed") and assigned != agency
-        if STATES[state] == "Open" or reassign:
+        summary = self.reader.verification(carbon, year)
+        reassign = (
+            summary.state in (VerificationState.ASSIGNED, VerificationState.FAILED)
+            and summary.agency != agency
+        )
+        if summary.state is VerificationState.OPEN or reassign:
             self.tx.send(
                 regulator,
-                self.verification.functions.assign(carbon.address, year, agency),
-                f"assigning {agency} to {carbon.address} {year}",
+                self.verification.functions.assign(carbon, year, agency),
+                f"assigning {agency} to {carbon} {year}",
             )
 
-    def record(self, agency: LocalAccount, carbon: Contract, year: int, verdict: Verdict) -> str:
+    def record(
+        self, agency: LocalAccount, carbon: str, year: int, verdict: VerdictSubmission
+    ) -> VerificationState:
         """Records the agency's verdict; returns the state it leads to."""
         state = self.state(carbon, year)
-        if state not in ("Assigned", "Failed"):
+        if state not in (VerificationState.ASSIGNED, VerificationState.FAILED):
             raise WorkflowError(
-                f"the verification of {carbon.address} {year} is {state}; a verdict needs it "
+                f"the verification of {carbon} {year} is {state}; a verdict needs it "
                 "Assigned (or Failed, for a re-verification)"
             )
         call = self.verification.functions.recordVerdict(
-            carbon.address,
+            carbon,
             year,
             verdict.passed,
             verdict.recomputed_micro,
             bytes.fromhex(verdict.report_digest[2:]),
             verdict.reason,
         )
-        self.tx.send(agency, call, f"recording the verdict on {carbon.address} {year}")
+        self.tx.send(agency, call, f"recording the verdict on {carbon} {year}")
         return self.state(carbon, year)
 
-    def close(self, regulator: LocalAccount, carbon: Contract, year: int) -> int:
+    def close(self, regulator: LocalAccount, carbon: str, year: int) -> int:
         """Closes a passed year; returns the verified emissions in micro-tonnes."""
-        if self.state(carbon, year) == "Passed":
+        state = self.state(carbon, year)
+        if state not in (VerificationState.PASSED, VerificationState.CLOSED):
+            raise WorkflowError(
+                f"the verification of {carbon} {year} is {state}; only a Passed year can be closed"
+            )
+        if state is VerificationState.PASSED:
             self.tx.send(
                 regulator,
-                self.verification.functions.close(carbon.address, year),
-                f"closing {carbon.address} {year}",
+                self.verification.functions.close(carbon, year),
+                f"closing {carbon} {year}",
             )
-        return self.verification.functions.verifiedEmissions(carbon.address, year).call()
+        return self.reader.verification(carbon, year).verified_emissions

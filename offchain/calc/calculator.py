@@ -8,16 +8,13 @@ integer of micro-tonnes recorded on chain follows from them exactly.
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, NotRequired, TypedDict
 
 from offchain.calc import sandbox
 from offchain.calc.sandbox import DEFAULT_LIMITS, Limits
+from offchain.core.units import AmountError, six_places, to_micro
 from offchain.errors import CalculationError, FormulaSyntaxError, SandboxError
-
-MICRO = Decimal("0.000001")
-# Doubles reach 1.8e308: enough digits that quantizing to six places never overflows precision.
-EXACT = Context(prec=400)
 
 
 class SelfMeasured(TypedDict):
@@ -42,16 +39,19 @@ class CalculationResult:
 
     def total_micro_tonnes(self) -> int:
         """The total as the integer the chain stores (tCO2e × 10^6)."""
-        return to_micro_tonnes(self.total)
+        try:
+            return to_micro(self.total)
+        except AmountError as exc:
+            raise CalculationError(str(exc)) from exc
 
     def items_micro_tonnes(self) -> dict[str, int]:
-        return {name: to_micro_tonnes(value) for name, value in self.items.items()}
+        return {name: to_micro(value) for name, value in self.items.items()}
 
     def to_json(self) -> dict[str, Any]:
         """The result in the calculation code's own JSON shape (decimal strings)."""
         return {
-            "total": _six_places(self.total),
-            "items": {name: _six_places(value) for name, value in self.items.items()},
+            "total": six_places(self.total),
+            "items": {name: six_places(value) for name, value in self.items.items()},
             "warnings": list(self.warnings),
             "self_measured": [
                 {**entry, "values": dict(entry["values"])} for entry in self.self_measured
@@ -101,14 +101,6 @@ def _is_measured_entry(m: Any) -> bool:
 
 def _is_index(v: Any) -> bool:
     return type(v) is int and v >= 0
-
-
-def to_micro_tonnes(value: Decimal) -> int:
-    """tCO2e → micro-tonnes; refuses a value with more than six decimals rather than round it."""
-    scaled = value.scaleb(6, context=EXACT)
-    if scaled != scaled.to_integral_value(context=EXACT):
-        raise CalculationError(f"{value} tCO2e has more than six decimals")
-    return int(scaled)
 
 
 def calculate(
@@ -193,7 +185,3 @@ def _decimal(value: Any, where: str) -> Decimal:
     if not number.is_finite():
         raise SandboxError(f"calculation code returned {where} = {value!r}, not finite")
     return number
-
-
-def _six_places(value: Decimal) -> str:
-    return f"{value.quantize(MICRO, context=EXACT):f}"

@@ -1,25 +1,50 @@
-"""Reading the suite from chain: names through the index, documents through DataLayers.
+"""The one reader of the suite's state on chain, for the CLI, the backend and the verifier.
 
-Every document fetched is checked against the digest the chain commits to before it is used,
-and cached by digest: a digest never changes meaning, so a cached document never goes stale.
+Every call goes through one HTTP provider that counts JSON-RPC round trips (a batch is one), and
+every batch through `batch`. Reads return the named fields of `bindings`; a refusal becomes a
+one-line error naming the contract's custom error. Every document fetched is checked against the
+digest the chain commits to before it is used, and cached by digest: a digest never changes
+meaning, so a cached document never goes stale.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from eth_abi import decode
 from eth_utils import keccak
+from eth_utils.abi import get_abi_output_types
+from requests.exceptions import RequestException
 from web3 import HTTPProvider, Web3
 from web3.contract import Contract
-from web3.exceptions import ContractLogicError
+from web3.contract.contract import ContractFunction
 
+from offchain.chain.bindings import (
+    ROLES,
+    AgencyStatus,
+    EnterpriseContracts,
+    Entry,
+    EntryStatus,
+    Profile,
+    Record,
+    Revision,
+    StandardsSet,
+    StorageMode,
+    Verdict,
+    VerificationSummary,
+)
 from offchain.chain.manifest import Manifest
+from offchain.chain.revert import ErrorDecoder, RevertError
+from offchain.chain.transact import REFUSALS
 from offchain.core.documents import sha256_hex
 from offchain.core.store import DocumentStore
 from offchain.errors import ChainError, DigestMismatchError, NotDeployedError, StoreError
 
-STORAGE_MODES = ("DigestOnly", "State", "Log")
-STATUSES = ("None", "InProgress", "Completed", "Cancelled")
+# geth's default limit of requests per batch.
+MAX_BATCH = 1000
 ENTRY_CONTENT_TOPIC = "0x" + keccak(text="EntryContent(bytes32,bytes)").hex()
+
+Request = tuple[str, list[Any]]
 
 
 class CountingHTTPProvider(HTTPProvider):
@@ -48,132 +73,272 @@ class StandardRef:
     data_layer: str
 
 
-class ChainReader:
-    """Reads the suite deployed per `manifest` through `w3`."""
+def join_chunks(codes: Sequence[bytes]) -> bytes:
+    """A document kept in state, from the runtime code of its SSTORE2 chunks in order.
 
-    def __init__(self, w3: Web3, manifest: Manifest, store: DocumentStore | None = None) -> None:
-        self.w3 = w3
+    Each chunk begins with a STOP byte that keeps it uncallable; every chunk but the last ends
+    with the 20-byte address of the next one.
+    """
+    parts = [bytes(code)[1:] for code in codes]
+    return b"".join(part[:-20] for part in parts[:-1]) + parts[-1]
+
+
+class ChainReader:
+    """Reads the suite deployed per `manifest` from the node at `url`."""
+
+    def __init__(
+        self,
+        url: str,
+        manifest: Manifest,
+        store: DocumentStore | None = None,
+        timeout: float = 30,
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self.provider = CountingHTTPProvider(url, request_kwargs={"timeout": timeout})
+        self.w3 = Web3(self.provider)
         self.manifest = manifest
         self.store = store
-        self._cache: dict[str, bytes] = {}
+        self.max_batch = max_batch
+        self.errors = ErrorDecoder(manifest.abis.values())
+        self.documents: dict[str, bytes] = {}  # digest -> bytes that hash to it
+
+    @property
+    def round_trips(self) -> int:
+        """JSON-RPC round trips so far, every call and batch of this reader's included."""
+        return self.provider.round_trips
+
+    # -- raw access ----------------------------------------------------------------------------
+
+    def batch(self, requests: Sequence[Request]) -> list[dict[str, Any]]:
+        """Answers to JSON-RPC requests, sent as batches: one round trip per `max_batch`."""
+        responses: list[dict[str, Any]] = []
+        for start in range(0, len(requests), self.max_batch):
+            chunk = list(requests[start : start + self.max_batch])
+            try:
+                answer = self.provider.make_batch_request(chunk)
+            except RequestException as exc:
+                raise ChainError(
+                    f"cannot reach the node ({type(exc).__name__}); is it running?"
+                ) from exc
+            if not isinstance(answer, list) or len(answer) != len(chunk):
+                raise ChainError(f"the node refused a batch of {len(chunk)} requests: {answer}")
+            responses.extend(answer)
+        return responses
 
     def contract(self, kind: str, address: str) -> Contract:
+        """A web3 contract of `kind` (its ABI from the manifest) at `address`."""
         return self.w3.eth.contract(
             address=Web3.to_checksum_address(address), abi=self.manifest.abi(kind)
         )
 
+    def singleton(self, kind: str) -> Contract:
+        """The deployment's one contract of `kind` (CarbonIndex, EnterpriseFactory, …)."""
+        return self.contract(kind, self.manifest.address(kind))
+
     @property
     def index(self) -> Contract:
-        return self.contract("CarbonIndex", self.manifest.address("CarbonIndex"))
+        return self.singleton("CarbonIndex")
 
-    def enterprise(self, credit_code: str) -> tuple[Contract, Contract]:
-        """The EnterpriseCarbon and DataLayer of the enterprise with `credit_code`."""
-        factory = self.contract("EnterpriseFactory", self.manifest.address("EnterpriseFactory"))
+    def call(self, function: ContractFunction, what: str) -> Any:
+        """A read; a refusal becomes a RevertError that says `what` was refused and why."""
         try:
-            carbon, layer = factory.functions.enterpriseOf(credit_code).call()
-        except ContractLogicError as exc:
-            raise NotDeployedError(
-                f"no enterprise with credit code {credit_code!r}; the regulator onboards it with "
-                "`carbon enterprise onboard`"
-            ) from exc
-        return self.contract("EnterpriseCarbon", carbon), self.contract("DataLayer", layer)
+            return function.call()
+        except REFUSALS as exc:
+            raise RevertError(f"{what}: {self.errors.reason(exc)}") from exc
 
-    def public_key(self, address: str) -> tuple[str, bytes]:
-        """The checksummed address and the public key it published in the KeyDirectory."""
-        if not Web3.is_address(address):
-            raise ChainError(f"{address!r} is not an Ethereum address")
-        checksummed = Web3.to_checksum_address(address)
-        directory = self.contract("KeyDirectory", self.manifest.address("KeyDirectory"))
+    def eth_call(
+        self, kind: str, address: str, function: str, args: Sequence[Any], block: int | None
+    ) -> Request:
+        """The JSON-RPC request of a read, for `batch`; `decode` reads its answer."""
+        data = self.contract(kind, address).encode_abi(function, args=list(args))
+        tag = "latest" if block is None else hex(block)
+        return ("eth_call", [{"to": address, "data": data}, tag])
+
+    def decode(self, kind: str, function: str, answer: dict[str, Any]) -> Any:
+        """The value a batched read returned (the first output), or RevertError naming why not."""
+        if "error" in answer:
+            raise RevertError(self.errors.reason_of_answer(answer))
+        abi = next(
+            item
+            for item in self.manifest.abi(kind)
+            if item.get("type") == "function" and item["name"] == function
+        )
+        result = answer.get("result") or "0x"
         try:
-            return checksummed, bytes(directory.functions.publicKeyOf(checksummed).call())
-        except ContractLogicError as exc:
-            raise NotDeployedError(
-                f"no public key published for {checksummed}; that account must run "
-                "`carbon keys publish` first"
+            return decode(get_abi_output_types(abi), bytes.fromhex(result[2:]))[0]
+        except Exception as exc:  # no contract there, or not one of this kind
+            raise ChainError(
+                f"{kind}.{function} answered something unreadable: {result[:74]}"
             ) from exc
+
+    # -- the index and the standards ---------------------------------------------------------
 
     def resolve(self, name: str) -> str:
         """The address registered under `name`."""
         try:
-            return self.index.functions.resolve(name).call()
-        except ContractLogicError as exc:
+            return self.call(self.index.functions.resolve(name), "resolve")
+        except RevertError as exc:
             raise NotDeployedError(f"the index has no standard named {name!r}") from exc
 
     def latest_name(self, series: str) -> str:
         """The newest name of `series`, e.g. `GB_01_factor` -> `GB_01_factor_20231001_0000`."""
         try:
-            name, _ = self.index.functions.latest(series).call()
-        except ContractLogicError as exc:
+            name, _ = self.call(self.index.functions.latest(series), "latest")
+        except RevertError as exc:
             raise NotDeployedError(f"the index has no series {series!r}") from exc
         return name
 
     def standard(self, name: str, kind: str, revision: int | None = None) -> StandardRef:
         """The revision (latest by default) of the standard registered under `name`."""
         address = self.resolve(name)
-        library = self.contract(kind, address)
+        library = self.contract(kind, address).functions
         try:
             if revision is None:
-                revision, rev = library.functions.latest().call()
+                revision, raw = self.call(library.latest(), name)
             else:
-                rev = library.functions.revision(revision).call()
-        except ContractLogicError as exc:
+                raw = self.call(library.revision(revision), name)
+        except RevertError as exc:
             raise NotDeployedError(f"{name} has no revision {revision}") from exc
-        version, document, data_layer, _publisher, _at = rev
-        return StandardRef(name, address, revision, version, "0x" + document.hex(), data_layer)
+        rev = Revision.decode(raw)
+        return StandardRef(name, address, revision, rev.version, rev.document, rev.data_layer)
+
+    def standards_set_id(self, chosen: StandardsSet) -> int:
+        """The index's id of a set of revisions, 0 when it is not registered."""
+        return self.call(self.index.functions.standardsSetId(chosen.encode()), "standardsSetId")
+
+    def standards_set(self, set_id: int) -> StandardsSet:
+        return StandardsSet.decode(
+            self.call(self.index.functions.standardsSet(set_id), f"standards set {set_id}")
+        )
+
+    # -- enterprises ---------------------------------------------------------------------------
+
+    def enterprise(self, credit_code: str) -> EnterpriseContracts:
+        """The EnterpriseCarbon and DataLayer of the enterprise with `credit_code`."""
+        factory = self.singleton("EnterpriseFactory").functions
+        try:
+            raw = self.call(factory.enterpriseOf(credit_code), "enterpriseOf")
+        except RevertError as exc:
+            raise NotDeployedError(
+                f"no enterprise with credit code {credit_code!r}; the regulator onboards it with "
+                "`carbon enterprise onboard`"
+            ) from exc
+        return EnterpriseContracts.decode(raw)
+
+    def is_onboarded(self, credit_code: str) -> bool:
+        try:
+            self.enterprise(credit_code)
+        except NotDeployedError:
+            return False
+        return True
+
+    def profile(self, carbon: str) -> Profile:
+        functions = self.contract("EnterpriseCarbon", carbon).functions
+        return Profile.decode(self.call(functions.profile(), f"profile of {carbon}"))
+
+    def records(self, carbon: str, year: int) -> list[Record]:
+        """Every record of `year`, valid or not, in order."""
+        functions = self.contract("EnterpriseCarbon", carbon).functions
+        raw = self.call(functions.records(year), f"records of {carbon} {year}")
+        return [Record.decode(r, index=i) for i, r in enumerate(raw)]
+
+    def record(self, carbon: str, year: int, index: int) -> Record:
+        functions = self.contract("EnterpriseCarbon", carbon).functions
+        raw = self.call(functions.record(year, index), f"record #{index} of {year}")
+        return Record.decode(raw, index=index)
+
+    def record_of_data(self, carbon: str, data: str) -> tuple[int, int] | None:
+        """(year, index) of the record of activity document `data`, None when there is none."""
+        functions = self.contract("EnterpriseCarbon", carbon).functions
+        try:
+            year, index = self.call(functions.recordOfData(bytes.fromhex(data[2:])), "record")
+        except RevertError:
+            return None
+        return year, index
+
+    def has_role(self, kind: str, address: str, role: str, account: str) -> bool:
+        functions = self.contract(kind, address).functions
+        return self.call(functions.hasRole(ROLES[role], account), "hasRole")
+
+    def public_key(self, address: str) -> tuple[str, bytes]:
+        """The checksummed address and the public key it published in the KeyDirectory."""
+        if not Web3.is_address(address):
+            raise ChainError(f"{address!r} is not an Ethereum address")
+        checksummed = Web3.to_checksum_address(address)
+        directory = self.singleton("KeyDirectory").functions
+        try:
+            return checksummed, bytes(self.call(directory.publicKeyOf(checksummed), "key"))
+        except RevertError as exc:
+            raise NotDeployedError(
+                f"no public key published for {checksummed}; that account must run "
+                "`carbon keys publish` first"
+            ) from exc
+
+    # -- verification --------------------------------------------------------------------------
+
+    def verification(self, carbon: str, year: int) -> VerificationSummary:
+        functions = self.singleton("CarbonVerification").functions
+        raw = self.call(functions.verification(carbon, year), f"verification of {year}")
+        return VerificationSummary.decode(raw)
+
+    def verdicts(self, carbon: str, year: int) -> list[Verdict]:
+        functions = self.singleton("CarbonVerification").functions
+        raw = self.call(functions.verdicts(carbon, year), f"verdicts of {year}")
+        return [Verdict.decode(v) for v in raw]
+
+    def agency_status(self, agency: str) -> AgencyStatus:
+        functions = self.singleton("VerifierRegistry").functions
+        return AgencyStatus(self.call(functions.statusOf(agency), "agency status"))
+
+    # -- documents -------------------------------------------------------------------------------
+
+    def status_of(self, data_layer: str, digest: str) -> EntryStatus:
+        functions = self.contract("DataLayer", data_layer).functions
+        return EntryStatus(self.call(functions.statusOf(bytes.fromhex(digest[2:])), "statusOf"))
+
+    def entry(self, data_layer: str, digest: str) -> Entry:
+        """Entry `digest` of `data_layer`."""
+        functions = self.contract("DataLayer", data_layer).functions
+        try:
+            raw = self.call(functions.entry(bytes.fromhex(digest.removeprefix("0x"))), "entry")
+        except RevertError as exc:
+            raise NotDeployedError(f"DataLayer {data_layer} has no entry {digest}") from exc
+        return Entry.decode(raw)
+
+    def keep(self, digest: str, data: bytes) -> str | None:
+        """Caches `data` as document `digest` if it hashes to it; else returns what it hashes to."""
+        actual = sha256_hex(data)
+        if actual != digest:
+            return actual
+        self.documents[digest] = data
+        return None
 
     def document(self, data_layer: str, digest: str) -> bytes:
         """The bytes of entry `digest` of `data_layer`, checked against the digest."""
         digest = digest.lower()
-        if digest in self._cache:
-            return self._cache[digest]
+        if digest in self.documents:
+            return self.documents[digest]
         entry = self.entry(data_layer, digest)
         data = self._fetch(data_layer, digest, entry)
-        actual = sha256_hex(data)
-        if actual != digest:
+        actual = self.keep(digest, data)
+        if actual is not None:
             raise DigestMismatchError(
                 f"DataLayer {data_layer} entry {digest}: fetched bytes hash to {actual}"
             )
-        self._cache[digest] = data
         if self.store is not None:
             self.store.put(data)
         return data
 
-    def entry(self, data_layer: str, digest: str) -> dict[str, Any]:
-        """Entry `digest` of `data_layer` with its mode and status spelled out."""
-        layer = self.contract("DataLayer", data_layer)
-        try:
-            raw = layer.functions.entry(bytes.fromhex(digest.removeprefix("0x"))).call()
-        except ContractLogicError as exc:
-            raise NotDeployedError(f"DataLayer {data_layer} has no entry {digest}") from exc
-        creator, created_at, status, mode, size, block_number, chunks, deps = raw
-        return {
-            "creator": creator,
-            "created_at": created_at,
-            "status": STATUSES[status],
-            "mode": STORAGE_MODES[mode],
-            "size": size,
-            "block_number": block_number,
-            "chunks": list(chunks),
-            "dependencies": ["0x" + d.hex() for d in deps],
-        }
-
-    def _fetch(self, data_layer: str, digest: str, entry: dict[str, Any]) -> bytes:
-        mode = entry["mode"]
-        if mode == "State":
-            return self._from_code(entry["chunks"])
-        if mode == "Log":
-            return self._from_log(data_layer, digest, entry["block_number"])
+    def _fetch(self, data_layer: str, digest: str, entry: Entry) -> bytes:
+        if entry.mode is StorageMode.STATE:
+            return join_chunks([self.w3.eth.get_code(chunk) for chunk in entry.chunks])
+        if entry.mode is StorageMode.LOG:
+            return self._from_log(data_layer, digest, entry.block_number)
         if self.store is None:
             raise StoreError(
                 f"entry {digest} keeps only its digest on chain and no store is configured"
             )
         return self.store.get(digest)
-
-    def _from_code(self, chunks: list[str]) -> bytes:
-        # Each SSTORE2 chunk begins with a STOP byte that keeps it uncallable; every chunk but
-        # the last ends with the 20-byte address of the next one.
-        parts = [bytes(self.w3.eth.get_code(chunk))[1:] for chunk in chunks]
-        return b"".join(part[:-20] for part in parts[:-1]) + parts[-1]
 
     def _from_log(self, data_layer: str, digest: str, block: int) -> bytes:
         logs = self.w3.eth.get_logs(
@@ -189,5 +354,11 @@ class ChainReader:
                 f"DataLayer {data_layer} entry {digest}: no EntryContent log in block {block} "
                 "(the node may have pruned its history)"
             )
-        event = self.contract("DataLayer", data_layer).events.EntryContent()
-        return bytes(event.process_log(logs[0])["args"]["content"])
+        return log_content(logs[0]["data"])
+
+
+def log_content(data: str | bytes) -> bytes:
+    """The document of an `EntryContent(bytes32 indexed, bytes)` log from its data field."""
+    raw = bytes.fromhex(data[2:]) if isinstance(data, str) else bytes(data)
+    length = int.from_bytes(raw[32:64], "big")
+    return raw[64 : 64 + length]

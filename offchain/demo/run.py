@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from web3.exceptions import ContractLogicError
 
 from offchain.actions.enterprise import EnterpriseBackend, Outcome, Submission
-from offchain.actions.onboarding import Onboarding, onboard, publish_key
-from offchain.actions.verification import Verdict, Workflow
+from offchain.actions.onboarding import onboard, publish_key
+from offchain.actions.verification import VerdictSubmission, Workflow
 from offchain.chain.accounts import dev_account
+from offchain.chain.bindings import Onboarding, VerificationState
 from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.core import crypto
@@ -255,19 +255,18 @@ def _test_report(document: dict[str, Any], month: str) -> str:
 def _submit_mistyped(backend: EnterpriseBackend, submission: Submission) -> Outcome:
     """A record whose result was keyed in by hand with two digits transposed (idempotent)."""
     prepared = backend.prepare(submission)
-    carbon, data = prepared.carbon, bytes.fromhex(prepared.data[2:])
+    carbon = prepared.carbon
     micro = prepared.result.total_micro_tonnes()
     digits = str(micro)
     mistyped = int(digits[1] + digits[0] + digits[2:]) if digits[0] != digits[1] else micro + 10**6
-    created = False
-    try:
-        _, index = carbon.functions.recordOfData(data).call()
-    except ContractLogicError:
-        fields = backend.record_fields(prepared, result_micro=mistyped)
-        backend.tx.send(backend.admin, carbon.functions.submit(fields), "submitting by hand")
-        _, index = carbon.functions.recordOfData(data).call()
-        created = True
-    return prepared.outcome(index, created)
+    existing = backend.reader.record_of_data(carbon.address, prepared.data)
+    if existing is not None:
+        return prepared.outcome(existing[1], False)
+    fields = backend.record_fields(prepared, result_micro=mistyped).encode()
+    backend.tx.send(backend.admin, carbon.functions.submit(fields), "submitting by hand")
+    found = backend.reader.record_of_data(carbon.address, prepared.data)
+    assert found is not None
+    return prepared.outcome(found[1], True)
 
 
 @dataclass(frozen=True)
@@ -275,7 +274,7 @@ class YearVerification:
     enterprise: SampleEnterprise
     reports: list[VerificationReport]  # this run's
     verdicts: list[bool]  # every verdict on chain, oldest first
-    state: str
+    state: VerificationState
     verified_micro: int | None
 
 
@@ -295,21 +294,21 @@ def verify(
     flow.approve(regulator, agency.address, public, "示范核查机构有限公司", "CNAS-V0001 (demo)")
     outcomes = []
     for run in runs:
-        carbon = reader.enterprise(run.enterprise.credit_code)[0]
+        carbon = reader.enterprise(run.enterprise.credit_code).carbon
         flow.open_and_assign(regulator, carbon, YEAR, agency.address)
         reports = [_verify_once(reader, flow, store, work, carbon, agency, run)]
-        if not reports[-1].passed and flow.state(carbon, YEAR) == "Failed":
+        if not reports[-1].passed and flow.state(carbon, YEAR) is VerificationState.FAILED:
             _rectify(reader, tx, store, work, run)
             reports.append(_verify_once(reader, flow, store, work, carbon, agency, run))
         verified = None
-        if flow.state(carbon, YEAR) in ("Passed", "Closed"):
+        if flow.state(carbon, YEAR) in (VerificationState.PASSED, VerificationState.CLOSED):
             verified = flow.close(regulator, carbon, YEAR)
-        verdicts = flow.verification.functions.verdicts(carbon.address, YEAR).call()
+        verdicts = reader.verdicts(carbon, YEAR)
         outcomes.append(
             YearVerification(
                 run.enterprise,
                 reports,
-                [v[0] for v in verdicts],
+                [v.passed for v in verdicts],
                 flow.state(carbon, YEAR),
                 verified,
             )
@@ -323,13 +322,13 @@ def _verify_once(
     flow: Workflow,
     store: DocumentStore,
     work: Path,
-    carbon: Any,
+    carbon: str,
     agency: LocalAccount,
     run: EnterpriseRun,
 ) -> VerificationReport:
     """Verifies, writes the report (JSON and Markdown) and records the verdict if one is due."""
     code = run.enterprise.credit_code
-    report = Verifier(reader, store, bytes(agency.key)).verify(code, YEAR)
+    report = Verifier(reader, bytes(agency.key)).verify(code, YEAR)
     folder = work / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     attempt = len(list(folder.glob(f"verification_{code}_{YEAR}_*.json"))) + 1
@@ -337,10 +336,8 @@ def _verify_once(
     document = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
     stem.with_suffix(".json").write_bytes(document)
     stem.with_suffix(".md").write_text(report.to_markdown(), "utf-8")
-    if flow.state(carbon, YEAR) in ("Assigned", "Failed"):
-        failures = [c for c in report.checks if c.status == "fail"]
-        reason = "; ".join(f"{c.subject}: {c.reason}" for c in failures[:3])[:900]
-        verdict = Verdict(report.passed, report.recomputed_total_micro, store.put(document), reason)
+    if flow.state(carbon, YEAR) in (VerificationState.ASSIGNED, VerificationState.FAILED):
+        verdict = VerdictSubmission.of_report(report, store.put(document))
         flow.record(agency, carbon, YEAR, verdict)
     return report
 

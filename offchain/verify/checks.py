@@ -1,34 +1,21 @@
 """The checks of one enterprise-year: what each record's data, document, standards, evidence,
 recomputation and aggregation came to, with a reason that names the record and the digest."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from offchain.calc.calculator import CalculationResult, to_micro_tonnes
+from offchain.calc.calculator import CalculationResult
+from offchain.chain.bindings import EntryStatus, Record, StorageMode
 from offchain.core.documents import load
 from offchain.core.names import parse_index_name
+from offchain.core.units import AmountError, to_micro, tonnes
 from offchain.errors import CalculationError, CarbonError
-from offchain.verify.reads import Record, Standard, YearData
-from offchain.verify.report import Check, VerificationReport, tonnes
-
-if TYPE_CHECKING:
-    from offchain.verify.verifier import Verifier
-
-Verdict = tuple[str, str]  # (status, reason)
-
-
-@dataclass(frozen=True)
-class Standards:
-    """A standards set, parsed: what `calculate_batch` takes, and what the report names."""
-
-    factors: dict[str, Any]
-    formulas: dict[str, Any]
-    code: str
-    refs: tuple[Standard, ...]
-
-    def describe(self) -> str:
-        return ", ".join(f"{s.name} r{s.revision} ({s.document[:10]}…)" for s in self.refs)
+from offchain.verify.evidence import EvidenceJudge, Finding
+from offchain.verify.reads import YearData
+from offchain.verify.report import Check, VerificationReport
+from offchain.verify.standards import Standards, StandardsSets
 
 
 @dataclass
@@ -41,18 +28,30 @@ class Job:
     document: dict[str, Any] | None = None
     standards: Standards | None = None
     result: CalculationResult | CalculationError | None = None
-    evidence: dict[str, Verdict] = field(default_factory=dict)  # datalayerhash/sha256 -> verdict
+    evidence: dict[str, Finding] = field(default_factory=dict)  # datalayerhash/sha256 -> verdict
 
     def add(self, check_id: str, status: str, reason: str, subject: str | None = None) -> None:
         self.checks.append(Check(check_id, status, subject or self.subject, reason))
 
 
 class YearAudit:
-    """The checks of one enterprise-year, before and after the shared recomputation."""
+    """The checks of one enterprise-year, before and after the shared recomputation.
 
-    def __init__(self, verifier: "Verifier", y: YearData) -> None:
-        self.v = verifier
+    It is given what it judges: the year's reads, the checked documents, the parsed standards
+    sets and the judge of evidence.
+    """
+
+    def __init__(
+        self,
+        y: YearData,
+        documents: Mapping[str, bytes],
+        standards: StandardsSets,
+        evidence: EvidenceJudge,
+    ) -> None:
         self.y = y
+        self.documents = documents
+        self.standards = standards
+        self.evidence = evidence
         self.head: list[Check] = []
         self.per_record: dict[int, list[Check]] = {}
         self.tail: list[Check] = []
@@ -92,13 +91,14 @@ class YearAudit:
 
     def _profile(self) -> None:
         p, y = self.y.profile, self.y
+        assert p is not None
         problems = []
-        if p["credit_code"] != y.credit_code:
-            problems.append(f"the profile names credit code {p['credit_code']!r}")
-        if p["data_layer"] != y.layer:
-            problems.append(f"the profile names DataLayer {p['data_layer']}, not {y.layer}")
+        if p.credit_code != y.credit_code:
+            problems.append(f"the profile names credit code {p.credit_code!r}")
+        if p.data_layer != y.layer:
+            problems.append(f"the profile names DataLayer {p.data_layer}, not {y.layer}")
         reason = "; ".join(problems) or (
-            f"{p['name']}, industry {p['industry']}, EnterpriseCarbon {y.carbon}, "
+            f"{p.name}, industry {p.industry_code}, EnterpriseCarbon {y.carbon}, "
             f"DataLayer {y.layer}"
         )
         self.head.append(
@@ -107,7 +107,7 @@ class YearAudit:
 
     def _invalid(self, job: Job) -> None:
         r = job.record
-        by = [x.index for x in self.y.records if x.replaces == r.index + 1]
+        by = [x.index for x in self.y.records if x.replaced_index == r.index]
         why = f"rectified by #{by[0]}" if by else "invalidated"
         job.add(
             "record.validity",
@@ -126,7 +126,7 @@ class YearAudit:
         job.add("record.data", *data_verdict)
         if document_verdict is not None:
             job.add("record.document", *document_verdict)
-        chosen = self.v.standards(r.standards_set)
+        chosen = self.standards.get(r.standards_set)
         if isinstance(chosen, str):
             job.add("record.standards", "fail", chosen)
         else:
@@ -136,17 +136,17 @@ class YearAudit:
         for info in (job.document or {}).get("extrainfo", []):
             self._evidence(job, info)
 
-    def _data(self, job: Job) -> tuple[bytes | None, Verdict]:
+    def _data(self, job: Job) -> tuple[bytes | None, Finding]:
         y, r = self.y, job.record
         if r.data in y.entry_errors:
             return None, ("fail", f"activity data: {y.entry_errors[r.data]}")
         entry = y.entries[r.data]
-        if entry.status != "Completed":
+        if entry.status is not EntryStatus.COMPLETED:
             return None, ("fail", f"activity entry {r.data} is {entry.status}, not Completed")
-        data = self.v.reads.documents.get(r.data)
+        data = self.documents.get(r.data)
         if data is None:
             why = y.content_errors.get(r.data, "its bytes were not found")
-            where = f" in block {entry.block_number}" if entry.mode == "Log" else ""
+            where = f" in block {entry.block_number}" if entry.mode is StorageMode.LOG else ""
             return None, ("fail", f"activity document {r.data} ({entry.mode}{where}): {why}")
         return data, (
             "pass",
@@ -154,7 +154,7 @@ class YearAudit:
             "hashes to its digest",
         )
 
-    def _document(self, job: Job, data: bytes) -> tuple[dict[str, Any] | None, Verdict]:
+    def _document(self, job: Job, data: bytes) -> tuple[dict[str, Any] | None, Finding]:
         try:
             document = load(data, "activity", f"activity document {job.record.data}")
         except CarbonError as exc:
@@ -177,10 +177,10 @@ class YearAudit:
             if named.get(key, ref.name) != ref.name:
                 problems.append(f"the document names {named[key]} but the record pins {ref.name}")
         industry = parse_index_name(chosen.refs[0].name).industry
-        if industry != self.y.profile["industry"]:
+        if industry != self._industry():
             problems.append(
                 f"{chosen.refs[0].name} is for industry {industry}, the enterprise is in "
-                f"{self.y.profile['industry']}"
+                f"{self._industry()}"
             )
         set_id = job.record.standards_set
         if problems:
@@ -204,7 +204,7 @@ class YearAudit:
             problems.append("it links no rectification evidence")
         elif evidence in y.entry_errors:
             problems.append(y.entry_errors[evidence])
-        elif y.entries[evidence].status != "Completed":
+        elif y.entries[evidence].status is not EntryStatus.COMPLETED:
             status = y.entries[evidence].status
             problems.append(f"its rectification evidence {evidence} is {status}, not Completed")
         reason = "; ".join(problems) or (
@@ -222,7 +222,7 @@ class YearAudit:
                 f"{job.record.data}: the chain does not tie it to this record",
             )
         else:
-            verdict = self.v.evidence_verdict(self.y, info)
+            verdict = self.evidence.judge(self.y, info)
         job.evidence[digest] = verdict
         if info.get("sha256"):
             job.evidence.setdefault(info["sha256"], verdict)
@@ -230,7 +230,12 @@ class YearAudit:
 
     # -- after the recomputation -----------------------------------------------------------
 
-    def finish(self, trips: int, seconds: float, shared: int) -> VerificationReport:
+    def _industry(self) -> str:
+        return self.y.profile.industry_code if self.y.profile else ""
+
+    def finish(
+        self, trips: int, seconds: float, shared: int, agency: str | None
+    ) -> VerificationReport:
         for job in self.jobs:
             self._compare(job)
         self._aggregation()
@@ -259,9 +264,9 @@ class YearAudit:
             submitted,
             trips,
             seconds,
-            self.y.profile,
+            _profile_fields(self.y),
             self.y.block,
-            self.v.agency,
+            agency,
             shared,
         )
 
@@ -362,6 +367,19 @@ def _declared(document: dict[str, Any]) -> int | None:
     if total is None:
         return None
     try:
-        return to_micro_tonnes(Decimal(total))
-    except (CalculationError, InvalidOperation):
+        return to_micro(Decimal(total))
+    except (AmountError, InvalidOperation):
         return None
+
+
+def _profile_fields(y: YearData) -> dict[str, Any]:
+    p = y.profile
+    if p is None:
+        return {}
+    return {
+        "name": p.name,
+        "credit_code": p.credit_code,
+        "region": p.region,
+        "data_layer": p.data_layer,
+        "industry": p.industry_code,
+    }

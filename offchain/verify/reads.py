@@ -1,7 +1,7 @@
 """What an offline verification reads from chain, in three JSON-RPC batch round trips.
 
 1. For every enterprise-year: `EnterpriseCarbon.records(year)` and `profile()` at the
-   enterprise's address, which follows from its credit code (CREATE2, computed here offline),
+   enterprise's address, which follows from its credit code (`chain.addresses`),
    `EnterpriseFactory.enterpriseOf(code)` to confirm that address (only until it is confirmed
    once), and `eth_blockNumber`: every later read is made at that block.
 2. `DataLayer.entry()` of every record's activity document and rectification evidence, and
@@ -11,94 +11,39 @@
    the `EntryContent` events of all the documents still needed (topic1 = the list of digests).
 
 Entries kept only as digests (`DigestOnly`) come from the content store. Every byte string is
-checked against its SHA-256 digest before it is kept; documents are cached by digest, resolved
-standards sets by id and finished entries (Completed or Cancelled never change) by digest, so
-later enterprise-years read less. A fourth round trip happens only when something is not where
-the three rounds look: a `Log` entry outside the range a node accepts, evidence kept in state.
-Nothing here raises for a missing or wrong document; it records why, for the verifier to report.
+checked against its SHA-256 digest before it is kept (in the reader's document cache); resolved
+standards sets are cached by id and finished entries (Completed or Cancelled never change) by
+digest, so later enterprise-years read less. A fourth round trip happens only when something is
+not where the three rounds look: a `Log` entry outside the range a node accepts, evidence kept
+in state. Nothing here raises for a missing or wrong document; it records why, for the checks.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_abi import decode, encode
-from eth_utils import keccak, to_checksum_address
-from requests.exceptions import RequestException
 from web3 import Web3
 
-from offchain.chain.manifest import Manifest
-from offchain.chain.reader import ENTRY_CONTENT_TOPIC, STATUSES, STORAGE_MODES
-from offchain.chain.transact import ErrorDecoder
-from offchain.core.documents import sha256_hex
-from offchain.core.store import DocumentStore
+from offchain.chain.addresses import predicted_enterprise
+from offchain.chain.bindings import (
+    EnterpriseContracts,
+    Entry,
+    Profile,
+    Record,
+    ResolvedStandard,
+    StorageMode,
+)
+from offchain.chain.reader import (
+    ENTRY_CONTENT_TOPIC,
+    ChainReader,
+    Request,
+    join_chunks,
+    log_content,
+)
+from offchain.chain.revert import RevertError
 from offchain.errors import ChainError, NotDeployedError, StoreError
 
-# geth's default limit of requests per batch; a single enterprise-year needs far fewer.
-MAX_BATCH = 1000
-FINAL = ("Completed", "Cancelled")
-
-_ENTRY = "(address,uint40,uint8,uint8,uint32,uint40,address[],bytes32[])"
-_RECORD = "(bytes32,bool,bool,bool,uint64,uint32,uint32,address,uint32,bytes32,uint8)"
-_PROFILE = "(string,string,string,address,bytes2)"
-_RESOLVED = "(string,uint32,address,bytes32,address,address[])[3]"
-_SELECTORS = {
-    sig: keccak(text=sig)[:4]
-    for sig in (
-        "enterpriseOf(string)",
-        "records(uint16)",
-        "profile()",
-        "entry(bytes32)",
-        "resolveStandardsSet(uint32)",
-    )
-}
-# Solady's minimal ERC-1967 beacon proxy (LibClone.initCodeERC1967BeaconProxy), around the beacon.
-_PROXY_HEAD = bytes.fromhex("60523d8160223d3973")
-_PROXY_TAIL = bytes.fromhex(
-    "60195155f3363d3d373d3d363d602036600436635c60da"
-    "1b60e01b36527fa3f0ad74e5423aebfd80d3ef4346578335a9a72aeaee59ff6c"
-    "b3582b35133d50545afa5036515af43d6000803e604d573d6000fd5b3d6000f3"
-)
-
-
-@dataclass(frozen=True)
-class Entry:
-    digest: str
-    creator: str
-    status: str
-    mode: str
-    size: int
-    block_number: int
-    chunks: tuple[str, ...]
-    dependencies: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Record:
-    index: int
-    data: str
-    valid: bool
-    aggregated: bool
-    self_measured: bool
-    result: int
-    standards_set: int
-    replaces: int  # 1-based index of the record this one replaces, 0 for none
-    submitter: str
-    submitted_at: int
-    rectification_evidence: str | None
-    data_status: str
-
-
-@dataclass(frozen=True)
-class Standard:
-    """One standard of a set, resolved: the record pins its name and revision."""
-
-    name: str
-    revision: int
-    address: str
-    document: str
-    data_layer: str
-    chunks: tuple[str, ...]
+Handler = Callable[[dict[str, Any]], None]
 
 
 @dataclass
@@ -110,77 +55,44 @@ class YearData:
     carbon: str = ""
     layer: str = ""
     block: int = 0
-    profile: dict[str, Any] = field(default_factory=dict)
+    profile: Profile | None = None
     records: list[Record] = field(default_factory=list)
     entries: dict[str, Entry] = field(default_factory=dict)
     entry_errors: dict[str, str] = field(default_factory=dict)
     content_errors: dict[str, str] = field(default_factory=dict)
     error: str | None = None
 
+    @property
+    def valid(self) -> list[Record]:
+        return [r for r in self.records if r.valid]
 
-class Rpc:
-    """JSON-RPC batches through the reader's provider; counts round trips (a batch is one)."""
-
-    def __init__(self, w3: Web3, max_batch: int = MAX_BATCH) -> None:
-        self.w3 = w3
-        self.max_batch = max_batch
-        self.round_trips = 0
-
-    def batch(self, requests: Sequence[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
-        responses: list[dict[str, Any]] = []
-        for start in range(0, len(requests), self.max_batch):
-            chunk = list(requests[start : start + self.max_batch])
-            self.round_trips += 1
-            try:
-                answer = self.w3.provider.make_batch_request(chunk)
-            except RequestException as exc:
-                raise ChainError(
-                    f"cannot reach the node ({type(exc).__name__}); is it running?"
-                ) from exc
-            if not isinstance(answer, list) or len(answer) != len(chunk):
-                raise ChainError(f"the node refused a batch of {len(chunk)} requests: {answer}")
-            responses.extend(answer)
-        return responses
+    def dependencies(self) -> list[str]:
+        """The evidence the valid records' activity entries depend on."""
+        return _unique(
+            d
+            for r in self.valid
+            if r.data in self.entries
+            for d in self.entries[r.data].dependencies
+        )
 
 
-def create_address(sender: str, nonce: int) -> str:
-    """The address a contract at `sender` creates with CREATE at `nonce` (1 ≤ nonce < 128)."""
-    return to_checksum_address(
-        keccak(b"\xd6\x94" + bytes.fromhex(sender[2:]) + bytes([nonce]))[12:]
-    )
-
-
-def predicted_enterprise(factory: str, credit_code: str) -> tuple[str, str]:
-    """EnterpriseCarbon and DataLayer of `credit_code`, computed without a call.
-
-    The factory creates its two beacons in `initialize` (CREATE nonces 1 and 2 of the factory
-    proxy), then each enterprise's proxies with CREATE2 salted by keccak256(credit code).
-    """
-    salt = keccak(text=credit_code)
-    addresses = []
-    for nonce in (1, 2):
-        init = _PROXY_HEAD + bytes.fromhex(create_address(factory, nonce)[2:]) + _PROXY_TAIL
-        raw = keccak(b"\xff" + bytes.fromhex(factory[2:]) + salt + keccak(init))[12:]
-        addresses.append(to_checksum_address(raw))
-    return addresses[0], addresses[1]
-
-
-class ChainReads:
+class YearReads:
     """The batched reads of verification, with their caches (shared across enterprise-years)."""
 
-    def __init__(self, w3: Web3, manifest: Manifest, store: DocumentStore | None) -> None:
-        self.rpc = Rpc(w3)
-        self.manifest = manifest
-        self.store = store
-        self.factory = to_checksum_address(manifest.address("EnterpriseFactory"))
-        self.index = to_checksum_address(manifest.address("CarbonIndex"))
-        self.errors = ErrorDecoder(manifest.abis.values())
-        self.documents: dict[str, bytes] = {}  # digest -> bytes that hash to it
-        self.sets: dict[int, tuple[Standard, ...]] = {}
+    def __init__(self, reader: ChainReader) -> None:
+        self.reader = reader
+        self.factory = Web3.to_checksum_address(reader.manifest.address("EnterpriseFactory"))
+        self.index = Web3.to_checksum_address(reader.manifest.address("CarbonIndex"))
+        self.sets: dict[int, tuple[ResolvedStandard, ...]] = {}
         self.set_errors: dict[int, str] = {}
         self.finished: dict[tuple[str, str], Entry] = {}  # (layer, digest) -> final entry
         self.confirmed: dict[str, tuple[str, str]] = {}  # credit code -> (carbon, layer)
         self.code: dict[str, bytes] = {}
+
+    @property
+    def documents(self) -> dict[str, bytes]:
+        """Checked documents by digest (the reader's cache)."""
+        return self.reader.documents
 
     # -- the three rounds ------------------------------------------------------------------
 
@@ -193,33 +105,23 @@ class ChainReads:
         return years
 
     def _round_one(self, years: list[YearData]) -> None:
-        requests: list[tuple[str, list[Any]]] = [("eth_blockNumber", [])]
+        requests: list[Request] = [("eth_blockNumber", [])]
         for y in years:
             y.carbon, y.layer = self.confirmed.get(y.credit_code) or predicted_enterprise(
                 self.factory, y.credit_code
             )
             if y.credit_code not in self.confirmed:
                 requests.append(
-                    self._call(self.factory, "enterpriseOf(string)", ["string"], [y.credit_code])
+                    self._call("EnterpriseFactory", self.factory, "enterpriseOf", y.credit_code)
                 )
-            requests.append(self._call(y.carbon, "records(uint16)", ["uint16"], [y.year]))
-            requests.append(self._call(y.carbon, "profile()", [], []))
-        responses = iter(self.rpc.batch(requests))
-        block = int(_result(next(responses), "eth_blockNumber"), 16)
+            requests += self._year_calls(y, None)
+        responses = iter(self.reader.batch(requests))
+        block = _block_number(next(responses))
         misplaced = []
         for y in years:
             y.block = block
             if y.credit_code not in self.confirmed:
-                answer = next(responses)
-                if "error" in answer:
-                    raise NotDeployedError(
-                        f"no enterprise with credit code {y.credit_code!r} "
-                        f"({self._reason(answer)}); the regulator onboards it with "
-                        "`carbon enterprise onboard`"
-                    )
-                carbon, layer = decode(["(address,address)"], _bytes(answer))[0]
-                actual = (to_checksum_address(carbon), to_checksum_address(layer))
-                self.confirmed[y.credit_code] = actual
+                actual = self._confirm(y, next(responses))
                 if actual != (y.carbon, y.layer):
                     y.carbon, y.layer = actual
                     misplaced.append(y)
@@ -227,76 +129,70 @@ class ChainReads:
             if y not in misplaced:
                 self._take_year(y, records, profile)
         if misplaced:  # the factory no longer derives addresses as predicted: ask again
-            again: list[tuple[str, list[Any]]] = []
-            for y in misplaced:
-                again.append(self._call(y.carbon, "records(uint16)", ["uint16"], [y.year], block))
-                again.append(self._call(y.carbon, "profile()", [], [], block))
-            answers = iter(self.rpc.batch(again))
+            again = [request for y in misplaced for request in self._year_calls(y, block)]
+            answers = iter(self.reader.batch(again))
             for y in misplaced:
                 self._take_year(y, next(answers), next(answers))
 
-    def _take_year(self, y: YearData, records: dict[str, Any], profile: dict[str, Any]) -> None:
-        if "error" in records or "error" in profile:
-            failed = records if "error" in records else profile
-            y.error = f"EnterpriseCarbon {y.carbon}: {self._reason(failed)}"
-            return
+    def _year_calls(self, y: YearData, block: int | None) -> list[Request]:
+        return [
+            self._call("EnterpriseCarbon", y.carbon, "records", y.year, block=block),
+            self._call("EnterpriseCarbon", y.carbon, "profile", block=block),
+        ]
+
+    def _confirm(self, y: YearData, answer: dict[str, Any]) -> tuple[str, str]:
         try:
-            name, code, region, layer, industry = decode([_PROFILE], _bytes(profile))[0]
-            raw = decode([_RECORD + "[]"], _bytes(records))[0]
-        except Exception as exc:  # no contract there, or not an EnterpriseCarbon
+            found = EnterpriseContracts.decode(
+                self.reader.decode("EnterpriseFactory", "enterpriseOf", answer)
+            )
+        except RevertError as exc:
+            raise NotDeployedError(
+                f"no enterprise with credit code {y.credit_code!r} ({exc}); the regulator "
+                "onboards it with `carbon enterprise onboard`"
+            ) from exc
+        self.confirmed[y.credit_code] = (found.carbon, found.data_layer)
+        return found.carbon, found.data_layer
+
+    def _take_year(self, y: YearData, records: dict[str, Any], profile: dict[str, Any]) -> None:
+        try:
+            raw_profile = self.reader.decode("EnterpriseCarbon", "profile", profile)
+            raw_records = self.reader.decode("EnterpriseCarbon", "records", records)
+        except RevertError as exc:
+            y.error = f"EnterpriseCarbon {y.carbon}: {exc}"
+            return
+        except ChainError as exc:  # no contract there, or not an EnterpriseCarbon
             y.error = f"EnterpriseCarbon {y.carbon} answered something unreadable ({exc})"
             return
-        y.profile = {
-            "name": name,
-            "credit_code": code,
-            "region": region,
-            "data_layer": to_checksum_address(layer),
-            "industry": bytes(industry).decode("ascii", "replace"),
-        }
-        y.records = [_record(i, r) for i, r in enumerate(raw)]
+        y.profile = Profile.decode(raw_profile)
+        y.records = [Record.decode(r, index=i) for i, r in enumerate(raw_records)]
 
     def _round_two(self, years: list[YearData]) -> None:
-        requests: list[tuple[str, list[Any]]] = []
-        wanted: list[tuple[YearData, str]] = []
+        requests: list[Request] = []
+        handlers: list[Handler] = []
         for y in years:
-            valid = [r for r in y.records if r.valid]
-            for digest in _unique(
-                d for r in valid for d in (r.data, r.rectification_evidence) if d
-            ):
-                if not self._cached_entry(y, digest):
-                    requests.append(self._entry_call(y.layer, digest, y.block))
-                    wanted.append((y, digest))
+            wanted = (d for r in y.valid for d in (r.data, r.rectification_evidence) if d)
+            self._entries(y, _unique(wanted), requests, handlers)
         set_ids = sorted({r.standards_set for y in years for r in y.records} - set(self.sets))
         block = years[0].block if years else 0
         for set_id in set_ids:
             requests.append(
-                self._call(self.index, "resolveStandardsSet(uint32)", ["uint32"], [set_id], block)
+                self._call("CarbonIndex", self.index, "resolveStandardsSet", set_id, block=block)
             )
-        responses = self.rpc.batch(requests) if requests else []
-        for (y, digest), answer in zip(wanted, responses, strict=False):
-            self._take_entry(y, digest, answer)
-        for set_id, answer in zip(set_ids, responses[len(wanted) :], strict=True):
-            if "error" in answer:
-                self.set_errors[set_id] = self._reason(answer)
-                continue
-            self.set_errors.pop(set_id, None)
-            self.sets[set_id] = tuple(
-                Standard(
-                    name,
-                    revision,
-                    to_checksum_address(std),
-                    "0x" + doc.hex(),
-                    to_checksum_address(layer),
-                    tuple(to_checksum_address(c) for c in chunks),
-                )
-                for name, revision, std, doc, layer, chunks in decode([_RESOLVED], _bytes(answer))[
-                    0
-                ]
-            )
+            handlers.append(lambda answer, set_id=set_id: self._take_set(set_id, answer))
+        self._send(requests, handlers)
+
+    def _take_set(self, set_id: int, answer: dict[str, Any]) -> None:
+        try:
+            raw = self.reader.decode("CarbonIndex", "resolveStandardsSet", answer)
+        except RevertError as exc:
+            self.set_errors[set_id] = str(exc)
+            return
+        self.set_errors.pop(set_id, None)
+        self.sets[set_id] = tuple(ResolvedStandard.decode(s) for s in raw)
 
     def _round_three(self, years: list[YearData]) -> None:
-        requests: list[tuple[str, list[Any]]] = []
-        handlers: list[Any] = []
+        requests: list[Request] = []
+        handlers: list[Handler] = []
         block = years[0].block if years else 0
         # Standards documents in state: their chunks' code.
         chunks = _unique(
@@ -307,21 +203,14 @@ class ChainReads:
             for c in std.chunks
             if c not in self.code
         )
-        for chunk in chunks:
-            requests.append(("eth_getCode", [chunk, hex(block)]))
-            handlers.append(lambda answer, chunk=chunk: self._take_code(chunk, answer))
+        self._code(chunks, block, requests, handlers)
         for y in years:
-            deps = self._dependencies(y)
-            for digest in deps:
-                if not self._cached_entry(y, digest):
-                    requests.append(self._entry_call(y.layer, digest, y.block))
-                    handlers.append(
-                        lambda answer, y=y, digest=digest: self._take_entry(y, digest, answer)
-                    )
+            deps = y.dependencies()
+            self._entries(y, deps, requests, handlers)
             logged = [
-                (d, e.block_number)
-                for d, e in ((r.data, y.entries.get(r.data)) for r in y.records if r.valid)
-                if e is not None and e.mode == "Log" and d not in self.documents
+                (r.data, e.block_number)
+                for r, e in ((r, y.entries.get(r.data)) for r in y.valid)
+                if e is not None and e.mode is StorageMode.LOG and r.data not in self.documents
             ]
             needed = _unique([d for d, _ in logged] + [d for d in deps if d not in self.documents])
             if needed:
@@ -330,36 +219,30 @@ class ChainReads:
                 low = min(b for _, b in logged) if logged and len(needed) == len(logged) else 0
                 # Dependencies are older than their dependents: the newest Log block of the
                 # activity entries bounds them, when every activity entry is a Log entry.
-                data = [y.entries.get(r.data) for r in y.records if r.valid]
-                bounded = data and all(e is not None and e.mode == "Log" for e in data)
+                data = [y.entries.get(r.data) for r in y.valid]
+                bounded = data and all(e is not None and e.mode is StorageMode.LOG for e in data)
                 high = max(e.block_number for e in data if e) if bounded else y.block
                 requests.append(_logs(y.layer, needed, low, high))
                 handlers.append(lambda answer, y=y: self._take_logs(y, answer))
-        if requests:
-            for handler, answer in zip(handlers, self.rpc.batch(requests), strict=True):
-                handler(answer)
+        self._send(requests, handlers)
         self._fallback(years)
 
     # -- after the rounds: the store, and what was not where the rounds looked ---------------
 
     def _fallback(self, years: list[YearData]) -> None:
-        requests: list[tuple[str, list[Any]]] = []
-        handlers: list[Any] = []
+        requests: list[Request] = []
+        handlers: list[Handler] = []
         for y, digest, entry in self._unread(years):
-            if entry.mode == "DigestOnly":
+            if entry.mode is StorageMode.DIGEST_ONLY:
                 self._from_store(y, digest)
-            elif entry.mode == "Log":
+            elif entry.mode is StorageMode.LOG:
                 requests.append(_logs(y.layer, [digest], entry.block_number, entry.block_number))
                 handlers.append(lambda answer, y=y: self._take_logs(y, answer))
             else:
-                for chunk in entry.chunks:
-                    requests.append(("eth_getCode", [chunk, hex(y.block)]))
-                    handlers.append(lambda answer, c=chunk: self._take_code(c, answer))
-        if requests:
-            for handler, answer in zip(handlers, self.rpc.batch(requests), strict=True):
-                handler(answer)
+                self._code(entry.chunks, y.block, requests, handlers)
+        self._send(requests, handlers)
         for y, digest, entry in self._unread(years):
-            if entry.mode == "State":
+            if entry.mode is StorageMode.STATE:
                 self._assemble(digest, entry.chunks, y.content_errors)
             else:
                 y.content_errors[digest] = (
@@ -371,13 +254,13 @@ class ChainReads:
         """Each entry valid records need (data and evidence) whose content is not yet settled:
         neither read nor refused. Checked as each is reached, so reads on the way count."""
         for y in years:
-            for digest in _unique([r.data for r in y.records if r.valid] + self._dependencies(y)):
+            for digest in _unique([r.data for r in y.valid] + y.dependencies()):
                 entry = y.entries.get(digest)
                 settled = digest in self.documents or digest in y.content_errors
                 if entry is not None and not settled:
                     yield y, digest, entry
 
-    def standard_document(self, standard: Standard) -> bytes | str:
+    def standard_document(self, standard: ResolvedStandard) -> bytes | str:
         """The checked bytes of a standard's document, or why there are none."""
         if standard.document in self.documents:
             return self.documents[standard.document]
@@ -391,8 +274,7 @@ class ChainReads:
         if any(c not in self.code for c in chunks):
             errors[digest] = "a code chunk of it could not be read"
             return
-        parts = [self.code[c][1:] for c in chunks]
-        data = b"".join(p[:-20] for p in parts[:-1]) + parts[-1]
+        data = join_chunks([self.code[c] for c in chunks])
         self._keep(digest, data, f"its {len(chunks)} code chunk(s)", errors)
 
     def _from_store(self, y: YearData, digest: str) -> None:
@@ -401,10 +283,11 @@ class ChainReads:
             y.content_errors[digest] = found
 
     def _stored(self, digest: str) -> bytes | str:
-        if self.store is None:
+        store = self.reader.store
+        if store is None:
             return "it is kept only as a digest on chain and no content store is configured"
         try:
-            data = self.store.get(digest)
+            data = store.get(digest)
         except StoreError as exc:
             return f"it is kept only as a digest on chain and the content store lacks it ({exc})"
         except Exception as exc:  # DigestMismatchError and anything a store may raise
@@ -414,33 +297,44 @@ class ChainReads:
         return self.documents.get(digest) or errors[digest]
 
     def _keep(self, digest: str, data: bytes, origin: str, errors: dict[str, str]) -> None:
-        actual = sha256_hex(data)
-        if actual == digest:
-            self.documents[digest] = data
-        else:
+        actual = self.reader.keep(digest, data)
+        if actual is not None:
             errors[digest] = f"{origin} hash to {actual}, not to the digest"
 
-    # -- taking answers --------------------------------------------------------------------
+    # -- requests and answers ----------------------------------------------------------------
+
+    def _send(self, requests: list[Request], handlers: list[Handler]) -> None:
+        if requests:
+            for handler, answer in zip(handlers, self.reader.batch(requests), strict=True):
+                handler(answer)
+
+    def _entries(
+        self, y: YearData, digests: Iterable[str], requests: list[Request], handlers: list[Handler]
+    ) -> None:
+        for digest in digests:
+            if not self._cached_entry(y, digest):
+                requests.append(
+                    self._call(
+                        "DataLayer", y.layer, "entry", bytes.fromhex(digest[2:]), block=y.block
+                    )
+                )
+                handlers.append(lambda answer, y=y, d=digest: self._take_entry(y, d, answer))
+
+    def _code(
+        self, chunks: Iterable[str], block: int, requests: list[Request], handlers: list[Handler]
+    ) -> None:
+        for chunk in chunks:
+            requests.append(("eth_getCode", [chunk, hex(block)]))
+            handlers.append(lambda answer, chunk=chunk: self._take_code(chunk, answer))
 
     def _take_entry(self, y: YearData, digest: str, answer: dict[str, Any]) -> None:
-        if "error" in answer:
-            y.entry_errors[digest] = (
-                f"DataLayer {y.layer} has no entry {digest} ({self._reason(answer)})"
-            )
+        try:
+            entry = Entry.decode(self.reader.decode("DataLayer", "entry", answer))
+        except RevertError as exc:
+            y.entry_errors[digest] = f"DataLayer {y.layer} has no entry {digest} ({exc})"
             return
-        creator, _at, status, mode, size, block, chunks, deps = decode([_ENTRY], _bytes(answer))[0]
-        entry = Entry(
-            digest,
-            to_checksum_address(creator),
-            STATUSES[status],
-            STORAGE_MODES[mode],
-            size,
-            block,
-            tuple(to_checksum_address(c) for c in chunks),
-            tuple("0x" + d.hex() for d in deps),
-        )
         y.entries[digest] = entry
-        if entry.status in FINAL:
+        if entry.status.final:
             self.finished[(y.layer, digest)] = entry
 
     def _take_logs(self, y: YearData, answer: dict[str, Any]) -> None:
@@ -448,22 +342,13 @@ class ChainReads:
             return  # a node that refuses the range: the fallback reads each block exactly
         for log in answer["result"]:
             digest = log["topics"][1].lower()
-            if digest in self.documents:
-                continue
-            data = bytes.fromhex(log["data"][2:])
-            length = int.from_bytes(data[32:64], "big")
-            self._keep(
-                digest,
-                data[64 : 64 + length],
-                "the bytes of its EntryContent log",
-                y.content_errors,
-            )
+            if digest not in self.documents:
+                content = log_content(log["data"])
+                self._keep(digest, content, "the bytes of its EntryContent log", y.content_errors)
 
     def _take_code(self, chunk: str, answer: dict[str, Any]) -> None:
         if "error" not in answer and answer.get("result") not in (None, "0x"):
             self.code[chunk] = bytes.fromhex(answer["result"][2:])
-
-    # -- helpers ---------------------------------------------------------------------------
 
     def _cached_entry(self, y: YearData, digest: str) -> bool:
         entry = self.finished.get((y.layer, digest))
@@ -471,56 +356,13 @@ class ChainReads:
             y.entries[digest] = entry
         return entry is not None
 
-    def _dependencies(self, y: YearData) -> list[str]:
-        return _unique(
-            d
-            for r in y.records
-            if r.valid and r.data in y.entries
-            for d in y.entries[r.data].dependencies
-        )
-
-    def _entry_call(self, layer: str, digest: str, block: int) -> tuple[str, list[Any]]:
-        return self._call(layer, "entry(bytes32)", ["bytes32"], [bytes.fromhex(digest[2:])], block)
-
-    @staticmethod
     def _call(
-        to: str, signature: str, types: list[str], args: list[Any], block: int | None = None
-    ) -> tuple[str, list[Any]]:
-        data = _SELECTORS[signature] + (encode(types, args) if types else b"")
-        tag = "latest" if block is None else hex(block)
-        return ("eth_call", [{"to": to, "data": "0x" + data.hex()}, tag])
-
-    def _reason(self, answer: dict[str, Any]) -> str:
-        error = answer.get("error") or {}
-        data = error.get("data")
-        if isinstance(data, dict):
-            data = data.get("data")
-        if isinstance(data, str) and data.startswith("0x") and len(data) >= 10:
-            return self.errors.explain(bytes.fromhex(data[2:]))
-        return str(error.get("message", error))
+        self, kind: str, to: str, function: str, *args: Any, block: int | None = None
+    ) -> Request:
+        return self.reader.eth_call(kind, to, function, args, block)
 
 
-def _record(index: int, raw: tuple[Any, ...]) -> Record:
-    data, valid, aggregated, measured, result, set_id, replaces, submitter, at, evidence, status = (
-        raw
-    )
-    return Record(
-        index,
-        "0x" + data.hex(),
-        valid,
-        aggregated,
-        measured,
-        result,
-        set_id,
-        replaces,
-        to_checksum_address(submitter),
-        at,
-        "0x" + evidence.hex() if any(evidence) else None,
-        STATUSES[status],
-    )
-
-
-def _logs(layer: str, digests: Sequence[str], low: int, high: int) -> tuple[str, list[Any]]:
+def _logs(layer: str, digests: Sequence[str], low: int, high: int) -> Request:
     return (
         "eth_getLogs",
         [
@@ -534,14 +376,10 @@ def _logs(layer: str, digests: Sequence[str], low: int, high: int) -> tuple[str,
     )
 
 
-def _result(answer: dict[str, Any], what: str) -> Any:
+def _block_number(answer: dict[str, Any]) -> int:
     if "error" in answer:
-        raise ChainError(f"{what} failed: {answer['error']}")
-    return answer["result"]
-
-
-def _bytes(answer: dict[str, Any]) -> bytes:
-    return bytes.fromhex(answer["result"][2:])
+        raise ChainError(f"eth_blockNumber failed: {answer['error']}")
+    return int(answer["result"], 16)
 
 
 def _unique(values: Iterable[str]) -> list[str]:

@@ -3,6 +3,8 @@
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from offchain.core.units import tonnes
+
 STATUSES = ("pass", "fail", "warning")
 
 
@@ -122,13 +124,6 @@ def _check_table(numbered: list[tuple[int, Check]]) -> list[str]:
         shown = {"pass": "pass", "fail": "**FAIL**", "warning": "warning"}[c.status]
         rows.append(f"| {n} | `{c.id}` | {shown} | {_cell(c.subject)} | {_cell(c.reason)} |")
     return rows
-
-
-def tonnes(micro: int) -> str:
-    """Micro-tonnes as an exact decimal string of tonnes with six places."""
-    sign = "-" if micro < 0 else ""
-    whole, part = divmod(abs(micro), 1_000_000)
-    return f"{sign}{whole}.{part:06d}"
 
 
 def _cell(text: Any) -> str:

@@ -73,7 +73,7 @@ def carbon(manifest_file):
 
 @pytest.fixture(scope="session")
 def reader(suite, chain, store):
-    return ChainReader(chain.provider.web3, suite.manifest, store)
+    return ChainReader(chain.provider.uri, suite.manifest, store)
 
 
 @pytest.fixture

@@ -8,14 +8,15 @@ from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER, onboard
 
 from offchain.actions import onboarding
 from offchain.actions.enterprise import EnterpriseBackend, EnterpriseError, Submission
-from offchain.chain.transact import ErrorDecoder, Transactor
+from offchain.chain.bindings import EntryStatus
+from offchain.chain.transact import Transactor
 from offchain.core import crypto
 from offchain.errors import CarbonError, DocumentError
 
 
 @pytest.fixture(scope="module")
 def tx(reader):
-    return Transactor(reader.w3, ErrorDecoder(reader.manifest.abis.values()))
+    return Transactor(reader.w3, reader.errors)
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +39,15 @@ def test_submit_stores_evidence_computes_and_records(
     outcome = backend.submit(
         Submission("91110000000000001A", 2023, "2023年4月", activity, evidence)
     )
-    record = carbon.functions.record(2023, outcome.index).call()
-    assert record[4] == 288_324_366 and record[3] is True  # result, selfMeasured
+    record = reader.record(carbon.address, 2023, outcome.index)
+    assert record.result == 288_324_366 and record.self_measured is True
     stored = json.loads(reader.document(layer.address, outcome.data))
     assert [e["name"] for e in stored["extrainfo"]] == ["test_report.txt", "ledger.csv"]
     assert stored["total"] == "288.324366"
     entry = reader.entry(layer.address, outcome.data)
-    assert entry["status"] == "Completed"
-    assert set(entry["dependencies"]) == {e["datalayerhash"] for e in stored["extrainfo"]}
-    set_id = record[5]
-    assert reader.index.functions.standardsSet(set_id).call()[0] == "GB_01_factor_20231001_0000"
+    assert entry.status is EntryStatus.COMPLETED
+    assert set(entry.dependencies) == {e["datalayerhash"] for e in stored["extrainfo"]}
+    assert reader.standards_set(record.standards_set).factor == "GB_01_factor_20231001_0000"
 
 
 def test_the_same_submission_twice_leaves_one_record(backend, onboarded, activity, tx, evidence):
@@ -214,9 +214,9 @@ def test_rectification_replaces_a_record_and_keeps_both(
         rectification_evidence=report,
     )
     second = backend.submit(submission)
-    old, new = (carbon.functions.record(2023, i).call() for i in (first.index, second.index))
-    assert (old[1], new[1], new[6]) == (False, True, first.index + 1)
-    assert new[9] == hashlib.sha256(report.read_bytes()).digest()
+    old, new = (backend.reader.record(carbon.address, 2023, i) for i in (first.index, second.index))
+    assert (old.valid, new.valid, new.replaced_index) == (False, True, first.index)
+    assert new.rectification_evidence == "0x" + hashlib.sha256(report.read_bytes()).hexdigest()
     assert not backend.submit(submission).created  # a retried rectification adds nothing
 
 

@@ -9,15 +9,14 @@ import time
 
 import pytest
 from ape import accounts, networks, project
-from e2e_support import ADMIN, WRITER, onboard, submit_args
-from web3 import Web3
+from e2e_support import ADMIN, WRITER, contracts, onboard, submit_args
 
 from offchain.actions.deploy import SuiteDeployer
 from offchain.actions.enterprise import EnterpriseBackend, Submission
 from offchain.chain.manifest import Manifest
 from offchain.chain.node import LocalNode, free_port
 from offchain.chain.reader import ChainReader
-from offchain.chain.transact import ErrorDecoder, Transactor
+from offchain.chain.transact import Transactor
 from offchain.core.store import FolderStore
 from offchain.paths import ROOT
 
@@ -25,14 +24,14 @@ CODE = "91110000RETRY0001A"
 
 
 def records_and_entries(reader: ChainReader, code: str) -> tuple[int, int]:
-    carbon, layer = reader.enterprise(code)
+    carbon, layer = contracts(reader, code)
     return carbon.functions.recordCount(2023).call(), layer.functions.entryCount().call()
 
 
 def test_a_killed_submit_command_finishes_when_run_again(
     manifest_file, reader, store, tmp_path, activity, evidence
 ):
-    tx = Transactor(reader.w3, ErrorDecoder(reader.manifest.abis.values()))
+    tx = Transactor(reader.w3, reader.errors)
     onboard(reader, tx, CODE, "重试示范电厂")
     command = [
         sys.executable,
@@ -79,10 +78,8 @@ def test_a_submission_interrupted_by_a_node_restart_finishes_after_it(
         submission = Submission(CODE, 2023, "四月", activity, evidence)
 
         def session() -> tuple[ChainReader, EnterpriseBackend]:
-            reader = ChainReader(
-                Web3(Web3.HTTPProvider(node.url)), manifest, FolderStore(tmp_path / "store")
-            )
-            tx = Transactor(reader.w3, ErrorDecoder(manifest.abis.values()))
+            reader = ChainReader(node.url, manifest, FolderStore(tmp_path / "store"))
+            tx = Transactor(reader.w3, reader.errors)
             return reader, EnterpriseBackend(reader, tx, reader.store, WRITER, ADMIN)
 
         reader, backend = session()

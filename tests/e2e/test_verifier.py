@@ -9,18 +9,18 @@ import pytest
 import verify_support as vs
 from click.testing import CliRunner
 from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER
-from web3 import Web3
 
 from offchain.actions import onboarding
 from offchain.actions.enterprise import EnterpriseBackend, Submission
 from offchain.calc import standards
-from offchain.chain.reader import ChainReader, CountingHTTPProvider
-from offchain.chain.transact import ErrorDecoder, Transactor
+from offchain.chain.addresses import predicted_enterprise
+from offchain.chain.bindings import StorageMode
+from offchain.chain.reader import ChainReader
+from offchain.chain.transact import Transactor
 from offchain.cli import main
 from offchain.core.documents import sha256_hex
+from offchain.core.units import tonnes
 from offchain.errors import NotDeployedError
-from offchain.verify.reads import predicted_enterprise
-from offchain.verify.report import tonnes
 from offchain.verify.verifier import Verifier
 
 CLEAN, ENCRYPTED, SHORT_ANNUAL = "91110000VERIFY001A", "91110000VERIFY002A", "91110000VERIFY003A"
@@ -38,7 +38,7 @@ RECORD_CHECKS = {
 
 @pytest.fixture(scope="module")
 def tx(reader):
-    return Transactor(reader.w3, ErrorDecoder(reader.manifest.abis.values()))
+    return Transactor(reader.w3, reader.errors)
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +81,9 @@ def encrypted(enterprise):
 
 
 @pytest.fixture
-def verifier(reader, store):
-    """A fresh verifier (cold caches), optionally with an agency key."""
-    return lambda key=None: Verifier(reader, store, key)
+def verifier(reader, store, chain):
+    """A fresh verifier (cold caches: its own reader), optionally with an agency key."""
+    return lambda key=None: Verifier(ChainReader(chain.provider.uri, reader.manifest, store), key)
 
 
 @pytest.fixture
@@ -159,9 +159,9 @@ def test_the_report_renders_as_json_and_markdown(clean, verifier):
 
 
 def test_the_enterprise_address_is_computed_offline(clean, reader):
-    carbon, layer = reader.enterprise(CLEAN)
+    found = reader.enterprise(CLEAN)
     factory = reader.manifest.address("EnterpriseFactory")
-    assert predicted_enterprise(factory, CLEAN) == (carbon.address, layer.address)
+    assert predicted_enterprise(factory, CLEAN) == (found.carbon, found.data_layer)
 
 
 # -- round trips ---------------------------------------------------------------------------
@@ -170,8 +170,8 @@ def test_the_enterprise_address_is_computed_offline(clean, reader):
 def test_one_enterprise_year_reads_the_chain_in_three_round_trips(
     clean, short_annual, reader, store, chain
 ):
-    provider = CountingHTTPProvider(chain.provider.uri)
-    counted = Verifier(ChainReader(Web3(provider), reader.manifest, None), store)
+    provider = ChainReader(chain.provider.uri, reader.manifest, store)
+    counted = Verifier(provider)
 
     cold = counted.verify(CLEAN, vs.YEAR)  # nothing cached: standards, documents, addresses
     assert (provider.round_trips, cold.round_trips) == (3, 3)
@@ -194,8 +194,8 @@ def test_changed_activity_data_in_the_store_fails(
     fresh, backend, reader, store, verifier, tmp_path, restore_files
 ):
     outcome, _, _ = vs.submit_month(backend, fresh, tmp_path, 4, repeat=80)
-    _, layer = reader.enterprise(fresh)
-    assert reader.entry(layer.address, outcome.data)["mode"] == "DigestOnly"
+    layer = reader.enterprise(fresh).data_layer
+    assert reader.entry(layer, outcome.data).mode is StorageMode.DIGEST_ONLY
     path = restore_files(vs.store_file(store, outcome.data))
     path.write_bytes(path.read_bytes().replace(b'"FC":90', b'"FC":9'))
 

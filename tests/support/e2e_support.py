@@ -7,6 +7,7 @@ from typing import Any
 
 from offchain.actions import onboarding
 from offchain.chain.accounts import dev_account
+from offchain.chain.bindings import Onboarding
 from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 
@@ -18,9 +19,18 @@ def onboard(
 ) -> tuple[Any, Any]:
     """Onboards `code` (unless it is already) with ADMIN submitting and WRITER storing; its
     EnterpriseCarbon and DataLayer."""
-    enterprise = onboarding.Onboarding(name, code, industry, "北京", ADMIN.address, WRITER.address)
+    enterprise = Onboarding(name, code, industry, "北京", ADMIN.address, WRITER.address)
     onboarding.onboard(reader, tx, REGULATOR, enterprise)
-    return reader.enterprise(code)
+    return contracts(reader, code)
+
+
+def contracts(reader: ChainReader, code: str) -> tuple[Any, Any]:
+    """The web3 contracts of an enterprise: its EnterpriseCarbon and its DataLayer."""
+    found = reader.enterprise(code)
+    return (
+        reader.contract("EnterpriseCarbon", found.carbon),
+        reader.contract("DataLayer", found.data_layer),
+    )
 
 
 def onboard_args(

@@ -116,7 +116,7 @@ class RawWriter:
         self.reader = reader
         self.tx = tx
         self.code = code
-        self.carbon, self.layer = reader.enterprise(code)
+        self.carbon, self.layer = e2e_support.contracts(reader, code)
 
     def entry(self, data: bytes, complete: bool = True, deps: tuple[str, ...] = ()) -> str:
         digest = sha256_hex(data)

@@ -35,7 +35,6 @@ from offchain.calc.calculator import (
     calculate,
     calculate_batch,
     check_formulas,
-    to_micro_tonnes,
 )
 from offchain.errors import CalculationError, FormulaSyntaxError, SandboxError
 
@@ -312,9 +311,10 @@ def test_rounding_is_half_away_from_zero_on_the_shortest_decimal(value, text):
     assert reference_formulas.round6(value) == text
 
 
-def test_micro_tonnes_refuses_more_than_six_decimals():
-    with pytest.raises(CalculationError):
-        to_micro_tonnes(Decimal("1.0000001"))
+def test_a_total_with_more_than_six_decimals_is_a_calculation_error():
+    result = CalculationResult(Decimal("1.0000001"), {})
+    with pytest.raises(CalculationError, match="more than six decimals"):
+        result.total_micro_tonnes()
 
 
 def test_a_result_survives_its_json_form():

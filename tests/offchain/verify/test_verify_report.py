@@ -1,6 +1,6 @@
 """The verification report's renderings: what a reader sees first, and exact tonnes."""
 
-from offchain.verify.report import Check, VerificationReport, tonnes
+from offchain.verify.report import Check, VerificationReport
 
 
 def _report(*statuses: str) -> VerificationReport:
@@ -32,9 +32,3 @@ def test_the_summary_names_every_check_that_did_not_pass():
     assert summary.startswith("FAILED: 91ENTERPRISE 2023")
     assert "FAIL    record.check-1 2023#1: reason 1" in summary
     assert "record.check-0" not in summary
-
-
-def test_tonnes_are_exact_with_six_places_for_any_sign():
-    assert tonnes(288_324_366) == "288.324366"
-    assert tonnes(-5) == "-0.000005"
-    assert tonnes(0) == "0.000000"

@@ -1,0 +1,498 @@
+"""The suite's on-chain structs and enums as Python sees them: the only code that knows the order
+of a struct's fields or the numbering of an enum.
+
+Each struct a public function returns or takes is a frozen dataclass whose `ABI` lists the
+Solidity components in order (name, ABI type); its fields are those names in snake_case, in the
+same order, plus any fields outside the struct (defaulted, after them). `decode` turns the tuple
+web3 or eth_abi returns into named fields (digests as `0x` hex, addresses checksummed, enums as
+the IntEnums below); `encode` turns named fields into the tuple a call takes. The tests hold every
+binding against the compiled ABI and every enum against the Solidity sources.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from enum import IntEnum
+from types import UnionType
+from typing import Any, ClassVar, Self, get_args, get_type_hints
+
+from eth_utils import keccak, to_checksum_address
+
+ZERO32 = b"\x00" * 32
+
+
+class SolidityEnum(IntEnum):
+    """An enum of the contracts; members spelled in Python style, `solidity` as declared."""
+
+    @property
+    def solidity(self) -> str:
+        return "".join(part.capitalize() for part in self.name.split("_"))
+
+    def __str__(self) -> str:
+        return self.solidity
+
+
+class EntryStatus(SolidityEnum):
+    """`IDataLayer.Status`: an entry is created InProgress and ends Completed or Cancelled."""
+
+    NONE = 0
+    IN_PROGRESS = 1
+    COMPLETED = 2
+    CANCELLED = 3
+
+    @property
+    def final(self) -> bool:
+        return self in (EntryStatus.COMPLETED, EntryStatus.CANCELLED)
+
+
+class StorageMode(SolidityEnum):
+    """`DataLayer.Storage`: where an entry's bytes are."""
+
+    DIGEST_ONLY = 0
+    STATE = 1
+    LOG = 2
+
+
+class VerificationState(SolidityEnum):
+    """`CarbonVerification.State`: where the verification of an enterprise-year stands."""
+
+    NONE = 0
+    OPEN = 1
+    ASSIGNED = 2
+    PASSED = 3
+    FAILED = 4
+    CLOSED = 5
+
+
+class AgencyStatus(SolidityEnum):
+    """`IVerifierRegistry.AgencyStatus`."""
+
+    NONE = 0
+    APPROVED = 1
+    SUSPENDED = 2
+    REVOKED = 3
+
+
+# Each enum by the name Solidity declares it under.
+ENUMS: dict[str, type[SolidityEnum]] = {
+    "Status": EntryStatus,
+    "Storage": StorageMode,
+    "State": VerificationState,
+    "AgencyStatus": AgencyStatus,
+}
+
+# The AccessControl roles of UserAuth; the regulator holds DEFAULT_ADMIN_ROLE.
+ROLES: dict[str, bytes] = {
+    "REGULATOR": ZERO32,
+    **{
+        name: keccak(text=name)
+        for name in ("STANDARDS_EDITOR", "DATA_WRITER", "ENTERPRISE_ADMIN", "VERIFIER")
+    },
+}
+ROLE_NAMES: dict[bytes, str] = {value: name for name, value in ROLES.items()}
+
+
+def snake(name: str) -> str:
+    """`blockNumber` -> `block_number`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class Struct:
+    """A Solidity struct: `SOLIDITY` is its name, `ABI` its components in order."""
+
+    SOLIDITY: ClassVar[str]
+    ABI: ClassVar[tuple[tuple[str, str], ...]]
+
+    @classmethod
+    def abi_type(cls) -> str:
+        """The tuple type for eth_abi, e.g. `(address,uint40,uint8,…)`."""
+        return "(" + ",".join(abi_type for _, abi_type in cls.ABI) + ")"
+
+    @classmethod
+    def decode(cls, raw: Sequence[Any], **extra: Any) -> Self:
+        """Named fields from the tuple a call returned, and `extra` fields outside the struct."""
+        if len(raw) != len(cls.ABI):
+            raise ValueError(f"{cls.SOLIDITY} has {len(cls.ABI)} components, got {len(raw)}")
+        hints = get_type_hints(cls)
+        names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+        values = {
+            name: _from_abi(abi_type, value, hints[name])
+            for name, (_, abi_type), value in zip(names, cls.ABI, raw, strict=False)
+        }
+        return cls(**values, **extra)
+
+    def encode(self) -> tuple[Any, ...]:
+        """The tuple a call takes for this struct."""
+        names = [f.name for f in fields(self)]  # type: ignore[arg-type]
+        return tuple(
+            _to_abi(abi_type, getattr(self, name))
+            for name, (_, abi_type) in zip(names, self.ABI, strict=False)
+        )
+
+
+def _from_abi(abi_type: str, value: Any, hint: Any) -> Any:
+    if abi_type.endswith("[]"):
+        return tuple(_from_abi(abi_type[:-2], v, None) for v in value)
+    if isinstance(hint, type) and issubclass(hint, SolidityEnum):
+        return hint(value)
+    if abi_type == "address":
+        return to_checksum_address(value)
+    if abi_type == "bytes32":
+        if bytes(value) == ZERO32 and isinstance(hint, UnionType) and type(None) in get_args(hint):
+            return None
+        return "0x" + bytes(value).hex()
+    if abi_type == "bytes2":
+        return bytes(value).decode("ascii", "replace")
+    if abi_type == "bytes":
+        return bytes(value)
+    return value
+
+
+def _to_abi(abi_type: str, value: Any) -> Any:
+    if abi_type.endswith("[]"):
+        return [_to_abi(abi_type[:-2], v) for v in value]
+    if abi_type == "address":
+        return to_checksum_address(value)
+    if abi_type == "bytes32":
+        return bytes.fromhex(value[2:]) if value else ZERO32
+    if abi_type == "bytes2":
+        return value.encode("ascii")
+    if isinstance(value, SolidityEnum):
+        return int(value)
+    return value
+
+
+# -- DataLayer ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry(Struct):
+    """One document of a DataLayer, without its bytes."""
+
+    SOLIDITY = "DataLayer.Entry"
+    ABI = (
+        ("creator", "address"),
+        ("createdAt", "uint40"),
+        ("status", "uint8"),
+        ("mode", "uint8"),
+        ("size", "uint32"),
+        ("blockNumber", "uint40"),
+        ("chunks", "address[]"),
+        ("dependencies", "bytes32[]"),
+    )
+
+    creator: str
+    created_at: int
+    status: EntryStatus
+    mode: StorageMode
+    size: int
+    block_number: int  # the block of its EntryContent log (Log mode)
+    chunks: tuple[str, ...]  # its SSTORE2 chunks (State mode)
+    dependencies: tuple[str, ...]
+
+
+# -- standards and the index -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Revision(Struct):
+    """One published revision of a factor library, formula library or calculation code."""
+
+    SOLIDITY = "IStandardDocument.Revision"
+    ABI = (
+        ("version", "string"),
+        ("document", "bytes32"),
+        ("dataLayer", "address"),
+        ("publisher", "address"),
+        ("publishedAt", "uint40"),
+    )
+
+    version: str
+    document: str
+    data_layer: str
+    publisher: str
+    published_at: int
+
+
+@dataclass(frozen=True)
+class StandardsSet(Struct):
+    """The exact versions a calculation used: three index names and their revisions."""
+
+    SOLIDITY = "CarbonIndex.StandardsSet"
+    ABI = (
+        ("factor", "string"),
+        ("factorRevision", "uint32"),
+        ("formula", "string"),
+        ("formulaRevision", "uint32"),
+        ("code", "string"),
+        ("codeRevision", "uint32"),
+    )
+
+    factor: str
+    factor_revision: int
+    formula: str
+    formula_revision: int
+    code: str
+    code_revision: int
+
+
+@dataclass(frozen=True)
+class ResolvedStandard(Struct):
+    """One standard of a set resolved down to where its document's bytes are."""
+
+    SOLIDITY = "CarbonIndex.ResolvedStandard"
+    ABI = (
+        ("name", "string"),
+        ("revision", "uint32"),
+        ("standard", "address"),
+        ("document", "bytes32"),
+        ("dataLayer", "address"),
+        ("chunks", "address[]"),
+    )
+
+    name: str
+    revision: int
+    standard: str
+    document: str
+    data_layer: str
+    chunks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Registration(Struct):
+    """What the index keeps of a name."""
+
+    SOLIDITY = "CarbonIndex.Registration"
+    ABI = (
+        ("target", "address"),
+        ("registrar", "address"),
+        ("registeredAt", "uint40"),
+        ("series", "string"),
+    )
+
+    target: str
+    registrar: str
+    registered_at: int
+    series: str
+
+
+@dataclass(frozen=True)
+class ImplementationRecord(Struct):
+    """One implementation a proxy the index knows ran, from `since` on."""
+
+    SOLIDITY = "CarbonIndex.ImplementationRecord"
+    ABI = (("implementation", "address"), ("since", "uint40"), ("blockNumber", "uint64"))
+
+    implementation: str
+    since: int
+    block_number: int
+
+
+# -- enterprises -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Onboarding(Struct):
+    """What the regulator supplies to onboard an enterprise."""
+
+    SOLIDITY = "EnterpriseFactory.Onboarding"
+    ABI = (
+        ("name", "string"),
+        ("creditCode", "string"),
+        ("industryCode", "bytes2"),
+        ("region", "string"),
+        ("admin", "address"),
+        ("account", "address"),
+    )
+
+    name: str
+    credit_code: str
+    industry_code: str
+    region: str
+    admin: str
+    account: str
+
+
+@dataclass(frozen=True)
+class EnterpriseContracts(Struct):
+    """The two contracts of one enterprise."""
+
+    SOLIDITY = "EnterpriseFactory.Enterprise"
+    ABI = (("carbon", "address"), ("dataLayer", "address"))
+
+    carbon: str
+    data_layer: str
+
+
+@dataclass(frozen=True)
+class Profile(Struct):
+    """Who an EnterpriseCarbon belongs to."""
+
+    SOLIDITY = "EnterpriseCarbon.Profile"
+    ABI = (
+        ("name", "string"),
+        ("creditCode", "string"),
+        ("region", "string"),
+        ("dataLayer", "address"),
+        ("industryCode", "bytes2"),
+    )
+
+    name: str
+    credit_code: str
+    region: str
+    data_layer: str
+    industry_code: str
+
+
+@dataclass(frozen=True)
+class RecordSubmission(Struct):
+    """What the enterprise's carbon administrator submits as a record."""
+
+    SOLIDITY = "EnterpriseCarbon.Submission"
+    ABI = (
+        ("year", "uint16"),
+        ("data", "bytes32"),
+        ("title", "string"),
+        ("result", "uint64"),
+        ("standardsSet", "uint32"),
+        ("aggregated", "bool"),
+        ("selfMeasured", "bool"),
+    )
+
+    year: int
+    data: str
+    title: str
+    result: int  # micro-tonnes CO2e
+    standards_set: int
+    aggregated: bool
+    self_measured: bool
+
+
+@dataclass(frozen=True)
+class Record(Struct):
+    """A record of an enterprise-year; `index` (its position in the year) is not in the struct."""
+
+    SOLIDITY = "EnterpriseCarbon.Record"
+    ABI = (
+        ("data", "bytes32"),
+        ("valid", "bool"),
+        ("aggregated", "bool"),
+        ("selfMeasured", "bool"),
+        ("result", "uint64"),
+        ("standardsSet", "uint32"),
+        ("replaces", "uint32"),
+        ("submitter", "address"),
+        ("submittedAt", "uint32"),
+        ("rectificationEvidence", "bytes32"),
+        ("dataStatus", "uint8"),
+    )
+
+    data: str
+    valid: bool
+    aggregated: bool
+    self_measured: bool
+    result: int  # micro-tonnes CO2e
+    standards_set: int
+    replaces: int  # 1-based index of the record this one replaces, 0 for none
+    submitter: str
+    submitted_at: int
+    rectification_evidence: str | None
+    data_status: EntryStatus
+    index: int = -1
+
+    @property
+    def replaced_index(self) -> int | None:
+        """The 0-based index of the record this one replaces, if it is a rectification."""
+        return self.replaces - 1 if self.replaces else None
+
+
+# -- verification ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agency(Struct):
+    """What the VerifierRegistry knows of an agency."""
+
+    SOLIDITY = "VerifierRegistry.Agency"
+    ABI = (
+        ("name", "string"),
+        ("licence", "string"),
+        ("publicKey", "bytes"),
+        ("status", "uint8"),
+    )
+
+    name: str
+    licence: str
+    public_key: bytes
+    status: AgencyStatus
+
+
+@dataclass(frozen=True)
+class StatusChange(Struct):
+    """One change of an agency's status."""
+
+    SOLIDITY = "VerifierRegistry.StatusChange"
+    ABI = (("status", "uint8"), ("at", "uint40"), ("reason", "string"))
+
+    status: AgencyStatus
+    at: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verdict(Struct):
+    """One verdict an agency recorded on an enterprise-year."""
+
+    SOLIDITY = "CarbonVerification.Verdict"
+    ABI = (
+        ("passed", "bool"),
+        ("recomputed", "uint64"),
+        ("report", "bytes32"),
+        ("agency", "address"),
+        ("at", "uint40"),
+        ("reason", "string"),
+    )
+
+    passed: bool
+    recomputed: int  # micro-tonnes CO2e
+    report: str
+    agency: str
+    at: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerificationSummary(Struct):
+    """Where the verification of an enterprise-year stands."""
+
+    SOLIDITY = "CarbonVerification.Summary"
+    ABI = (
+        ("state", "uint8"),
+        ("agency", "address"),
+        ("verifiedEmissions", "uint64"),
+        ("verdicts", "uint256"),
+    )
+
+    state: VerificationState
+    agency: str
+    verified_emissions: int  # micro-tonnes CO2e
+    verdicts: int
+
+
+STRUCTS: tuple[type[Struct], ...] = (
+    Entry,
+    Revision,
+    StandardsSet,
+    ResolvedStandard,
+    Registration,
+    ImplementationRecord,
+    Onboarding,
+    EnterpriseContracts,
+    Profile,
+    RecordSubmission,
+    Record,
+    Agency,
+    StatusChange,
+    Verdict,
+    VerificationSummary,
+)
