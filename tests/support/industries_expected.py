@@ -4,7 +4,7 @@ Each function below writes out, by hand, the arithmetic of one sample document
 (seeds/activity/gbNN_*_example.json): the numbers are copied from the document and from the
 library cells it relies on, and the formula is rewritten from the formula library's text as plain
 Decimal arithmetic. Nothing here parses a formula, reads a library or calls the JavaScript, and
-offchain/reference_formulas.py is not used: this is a third, independent evaluation.
+tests/support/reference_formulas.py is not used: this is a third, independent evaluation.
 Percent values are written as pct(x) = x / 100, as the libraries' "%" cells are applied.
 
 The results are rounded once, half away from zero, to 6 decimals (the calculator's rule), and

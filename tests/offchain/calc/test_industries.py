@@ -4,7 +4,7 @@ Every sample document (seeds/activity/gbNN_*_example.json) is computed by the pu
 JavaScript through offchain.calculator and compared with EXPECTED, hard-coded below. EXPECTED
 was derived independently of the calculation code: industries_expected.py writes out each
 sample's arithmetic by hand with Decimal (no formula parsing, no library reading, not
-offchain/reference_formulas.py), and a test checks that it still gives these strings.
+tests/support/reference_formulas.py), and a test checks that it still gives these strings.
 The raw transcribed formulas come from industries_transcription.py, a verbatim copy of
 reference/gb24_emission_sources.csv.
 """

@@ -1,4 +1,4 @@
-"""offchain.sandbox: untrusted JavaScript under limits, deterministic, with one-line errors."""
+"""offchain.calc.sandbox: untrusted JavaScript under limits, deterministic, with one-line errors."""
 
 import time
 
