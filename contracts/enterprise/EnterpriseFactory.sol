@@ -3,8 +3,8 @@ pragma solidity 0.8.28;
 
 import {LibClone} from "solady/utils/LibClone.sol";
 import {UpgradeableBeacon} from "@openzeppelin/contracts/proxy/beacon/UpgradeableBeacon.sol";
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
-import {DataLayer} from "../standards/DataLayer.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
+import {DataLayer} from "../data/DataLayer.sol";
 import {EnterpriseCarbon} from "./EnterpriseCarbon.sol";
 
 /// @title EnterpriseFactory

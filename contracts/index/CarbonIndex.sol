@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
 import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 import {ICarbonIndex} from "../interfaces/ICarbonIndex.sol";
 import {IStandardDocument} from "../interfaces/IStandardDocument.sol";
-import {DataLayer as IDataLayerEntries} from "../standards/DataLayer.sol";
+import {DataLayer as IDataLayerEntries} from "../data/DataLayer.sol";
 
 /// @title CarbonIndex
 /// @notice Name -> address of every published standard, with full history (seed 001 §4, §5).

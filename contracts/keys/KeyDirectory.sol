@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
 
 /// @title KeyDirectory
 /// @notice Where readers publish the secp256k1 public key that encrypted documents are wrapped

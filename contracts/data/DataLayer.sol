@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {SSTORE2} from "solady/utils/SSTORE2.sol";
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
 import {IDataLayer} from "../interfaces/IDataLayer.sol";
 
 /// @title DataLayer

@@ -7,7 +7,7 @@ import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.s
 import {IBeacon} from "@openzeppelin/contracts/proxy/beacon/IBeacon.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {UserAuth} from "../auth/UserAuth.sol";
+import {UserAuth} from "./UserAuth.sol";
 import {ICarbonIndex} from "../interfaces/ICarbonIndex.sol";
 import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 
