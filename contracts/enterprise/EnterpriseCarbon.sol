@@ -1,59 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
 import {IDataLayer} from "../interfaces/IDataLayer.sol";
+import {IEnterpriseCarbon} from "../interfaces/IEnterpriseCarbon.sol";
+import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 
 /// @title EnterpriseCarbon
-/// @notice One per enterprise (seed 001 §1.5): its profile and its emission records per year.
-/// A record points at a Completed activity-data entry of the enterprise's own DataLayer, carries
-/// the result in micro-tonnes CO2e (tCO2e x 10^6) and pins the exact factor, formula and code
-/// revisions it was computed with through a CarbonIndex standards set. Records are never
-/// deleted: a wrong one is invalidated, and a rectified one (整改) is added with a link to the
-/// record it replaces and to the rectification evidence. One activity-data entry backs at most
-/// one record, so a retried submission cannot create a second record.
+/// @notice Implements IEnterpriseCarbon: one enterprise's profile and its emission records per year.
 /// @dev A record costs two new storage slots (its digest in the year's list and one packed
 /// slot); its title travels in the `RecordSubmitted` event and in the activity document itself.
 /// `submit` does not call the DataLayer (a cross-contract status read through two proxies costs
 /// about 15,000 gas, a seventh of a record): `record()` reports the entry's status, and the
 /// verifier fails a record whose data is missing or not Completed.
-contract EnterpriseCarbon is Upgradeable {
-    /// @notice Who the enterprise is. The industry code is the two digits of the index names
-    /// (`GB_01_…`), kept beside the DataLayer address in one slot.
-    struct Profile {
-        string name;
-        string creditCode;
-        string region;
-        address dataLayer;
-        bytes2 industryCode;
-    }
-
-    /// @notice What the enterprise's carbon administrator submits.
-    struct Submission {
-        uint16 year;
-        bytes32 data;
-        string title;
-        uint64 result;
-        uint32 standardsSet;
-        bool aggregated;
-        bool selfMeasured;
-    }
-
-    /// @notice A record as `record()` returns it.
-    struct Record {
-        bytes32 data;
-        bool valid;
-        bool aggregated;
-        bool selfMeasured;
-        uint64 result;
-        uint32 standardsSet;
-        uint32 replaces;
-        address submitter;
-        uint32 submittedAt;
-        bytes32 rectificationEvidence;
-        IDataLayer.Status dataStatus;
-    }
-
+contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
     struct Meta {
         uint64 result;
         uint32 submittedAt;
@@ -84,50 +44,24 @@ contract EnterpriseCarbon is Upgradeable {
     uint8 private constant AGGREGATED = 2;
     uint8 private constant SELF_MEASURED = 4;
 
-    /// @notice Record `index` of `year` was submitted.
-    event RecordSubmitted(uint16 indexed year, uint32 indexed index, bytes32 indexed data, string title, uint64 result);
-    /// @notice Record `index` of `year` is no longer valid.
-    event RecordInvalidated(uint16 indexed year, uint32 indexed index, string reason);
-    /// @notice Record `index` of `year` replaces record `replaced`, with rectification evidence.
-    event RecordRectified(uint16 indexed year, uint32 indexed index, uint32 replaced, bytes32 evidence);
-    /// @notice The profile changed.
-    event ProfileUpdated(string name, bytes2 industryCode, string region);
-
-    /// @notice The activity data (or evidence) is not a Completed entry of the enterprise's DataLayer.
-    error DataNotCompleted(bytes32 data, IDataLayer.Status status);
-    /// @notice This activity-data entry already backs a record.
-    error DuplicateData(bytes32 data, uint16 year, uint32 index);
-    /// @notice There is no record `index` in `year`.
-    error RecordNotFound(uint16 year, uint32 index, uint256 count);
-    /// @notice The record was already invalidated.
-    error RecordNotValid(uint16 year, uint32 index);
-    /// @notice A record's title must not be empty.
-    error EmptyTitle();
-    /// @notice A record must name the standards set it was computed with.
-    error NoStandardsSet();
-
-    /// @notice Initialises the proxy.
-    /// @dev The regulator is the one of the factory that owns this contract's beacon.
-    /// @param admin The enterprise's carbon administrator.
-    /// @param profile_ Name, credit code, industry code, region and the enterprise's DataLayer.
+    /// @inheritdoc IEnterpriseCarbon
     function initialize(address admin, Profile calldata profile_) external initializer {
         __Upgradeable_init(address(0), address(0));
         _grantRole(ENTERPRISE_ADMIN_ROLE, admin);
         _enterpriseCarbonStorage().profile = profile_;
     }
 
-    /// @notice Version of this implementation.
-    function version() external pure override returns (string memory) {
+    /// @inheritdoc IUpgradeable
+    function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
         return "1.0.0";
     }
 
-    /// @notice Adds a record. Enterprise carbon administrators only.
-    /// @return index The record's position in its year, from 0.
+    /// @inheritdoc IEnterpriseCarbon
     function submit(Submission calldata s) external onlyRole(ENTERPRISE_ADMIN_ROLE) returns (uint32 index) {
         return _add(s, 0);
     }
 
-    /// @notice Invalidates record `index` of `year`; it stays readable. Administrators only.
+    /// @inheritdoc IEnterpriseCarbon
     function invalidate(uint16 year, uint32 index, string calldata reason)
         external
         onlyRole(ENTERPRISE_ADMIN_ROLE)
@@ -135,10 +69,7 @@ contract EnterpriseCarbon is Upgradeable {
         _invalidate(year, index, reason);
     }
 
-    /// @notice Replaces record `index` of `year` with a rectified one (整改): the old record is
-    /// invalidated and the new one links to it and to the rectification evidence, which must be
-    /// a Completed entry of the enterprise's DataLayer. Administrators only.
-    /// @return newIndex The rectified record's position in its year.
+    /// @inheritdoc IEnterpriseCarbon
     function rectify(uint32 index, Submission calldata s, bytes32 evidence)
         external
         onlyRole(ENTERPRISE_ADMIN_ROLE)
@@ -151,7 +82,7 @@ contract EnterpriseCarbon is Upgradeable {
         emit RecordRectified(s.year, newIndex, index, evidence);
     }
 
-    /// @notice Changes name, industry code and region. Regulator only.
+    /// @inheritdoc IEnterpriseCarbon
     function updateProfile(string calldata name, bytes2 industryCode, string calldata region)
         external
         onlyRole(REGULATOR_ROLE)
@@ -161,24 +92,24 @@ contract EnterpriseCarbon is Upgradeable {
         emit ProfileUpdated(name, industryCode, region);
     }
 
-    /// @notice Who the enterprise is and where its DataLayer is.
+    /// @inheritdoc IEnterpriseCarbon
     function profile() external view returns (Profile memory) {
         return _enterpriseCarbonStorage().profile;
     }
 
-    /// @notice How many records `year` has, valid or not.
+    /// @inheritdoc IEnterpriseCarbon
     function recordCount(uint16 year) external view returns (uint256) {
         return _enterpriseCarbonStorage().byYear[year].length;
     }
 
-    /// @notice Record `index` of `year`.
+    /// @inheritdoc IEnterpriseCarbon
     function record(uint16 year, uint32 index) public view returns (Record memory) {
         bytes32[] storage list = _enterpriseCarbonStorage().byYear[year];
         if (index >= list.length) revert RecordNotFound(year, index, list.length);
         return _view(list[index]);
     }
 
-    /// @notice Every record of `year`, in submission order (one call for a whole year).
+    /// @inheritdoc IEnterpriseCarbon
     function records(uint16 year) external view returns (Record[] memory all) {
         bytes32[] storage list = _enterpriseCarbonStorage().byYear[year];
         all = new Record[](list.length);
@@ -187,14 +118,14 @@ contract EnterpriseCarbon is Upgradeable {
         }
     }
 
-    /// @notice The record an activity-data entry backs, as (year, index); reverts when none.
+    /// @inheritdoc IEnterpriseCarbon
     function recordOfData(bytes32 data) external view returns (uint16 year, uint32 index) {
         Meta storage m = _enterpriseCarbonStorage().meta[data];
         if (m.submittedAt == 0) revert RecordNotFound(0, 0, 0);
         return (m.year, m.index);
     }
 
-    /// @notice Years that have at least one record, in order of their first record.
+    /// @inheritdoc IEnterpriseCarbon
     function recordYears() external view returns (uint16[] memory) {
         return _enterpriseCarbonStorage().activeYears;
     }

@@ -3,36 +3,20 @@ pragma solidity 0.8.28;
 
 import {LibClone} from "solady/utils/LibClone.sol";
 import {UpgradeableBeacon} from "@openzeppelin/contracts/proxy/beacon/UpgradeableBeacon.sol";
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
-import {DataLayer} from "../standards/DataLayer.sol";
-import {EnterpriseCarbon} from "./EnterpriseCarbon.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
+import {IDataLayer} from "../interfaces/IDataLayer.sol";
+import {IEnterpriseCarbon} from "../interfaces/IEnterpriseCarbon.sol";
+import {IEnterpriseFactory} from "../interfaces/IEnterpriseFactory.sol";
+import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 
 /// @title EnterpriseFactory
-/// @notice Onboards enterprises for the regulator: one transaction creates the enterprise's
-/// DataLayer and EnterpriseCarbon, each a beacon proxy of the beacon of its kind. The factory
-/// owns both beacons (OpenZeppelin's UpgradeableBeacon), so one upgrade here reaches every
-/// enterprise at once. The proxies are Solady's minimal ERC-1967 beacon proxies: the same
-/// ERC-1967 beacon slot as OpenZeppelin's BeaconProxy in a fraction of the code, which is most
-/// of what onboarding an enterprise costs. Enterprises are keyed by their unified social credit
-/// code (统一社会信用代码): the proxies are created with CREATE2 salted by it, so their
-/// addresses follow from the code and a second onboarding of the same code is refused.
-contract EnterpriseFactory is Upgradeable {
-    /// @notice What the regulator supplies to onboard an enterprise.
-    struct Onboarding {
-        string name;
-        string creditCode;
-        bytes2 industryCode;
-        string region;
-        address admin;
-        address account;
-    }
-
-    /// @notice The contracts of one enterprise.
-    struct Enterprise {
-        address carbon;
-        address dataLayer;
-    }
-
+/// @notice Implements IEnterpriseFactory: onboards enterprises, each a DataLayer and an
+/// EnterpriseCarbon behind beacon proxies of two beacons the factory owns.
+/// @dev The beacons are OpenZeppelin's UpgradeableBeacon. The proxies are Solady's minimal
+/// ERC-1967 beacon proxies: the same ERC-1967 beacon slot as OpenZeppelin's BeaconProxy in a
+/// fraction of the code, which is most of what onboarding an enterprise costs. They are created
+/// with CREATE2 salted by the keccak-256 of the credit code, so their addresses follow from it.
+contract EnterpriseFactory is Upgradeable, IEnterpriseFactory {
     /// @custom:storage-location erc7201:carbon.storage.EnterpriseFactory
     struct EnterpriseFactoryStorage {
         UpgradeableBeacon carbonBeacon;
@@ -44,31 +28,7 @@ contract EnterpriseFactory is Upgradeable {
     bytes32 private constant ENTERPRISE_FACTORY_STORAGE =
         0x7cc0fba352df6b6158a07216317a44bc39307ea8f9ae973b93e2641bc84c3d00;
 
-    /// @notice An enterprise was onboarded.
-    event EnterpriseOnboarded(
-        uint256 indexed id,
-        string creditCode,
-        address indexed carbon,
-        address indexed dataLayer,
-        string name,
-        bytes2 industryCode,
-        string region
-    );
-    /// @notice Every enterprise's contracts of `kind` now run `implementation`.
-    event EnterprisesUpgraded(string kind, address implementation);
-
-    /// @notice An enterprise with this credit code is already onboarded.
-    error EnterpriseExists(string creditCode, address carbon);
-    /// @notice No enterprise has this credit code.
-    error UnknownEnterprise(string creditCode);
-    /// @notice The credit code is empty.
-    error EmptyCreditCode();
-
-    /// @notice Initialises the proxy and creates the two beacons, owned by the factory.
-    /// @param regulator Admin of roles, onboarding and upgrades.
-    /// @param index_ CarbonIndex to report the factory's own upgrades to.
-    /// @param carbonImplementation First EnterpriseCarbon implementation.
-    /// @param dataLayerImplementation First DataLayer implementation.
+    /// @inheritdoc IEnterpriseFactory
     function initialize(
         address regulator,
         address index_,
@@ -81,15 +41,12 @@ contract EnterpriseFactory is Upgradeable {
         $.dataLayerBeacon = new UpgradeableBeacon(dataLayerImplementation, address(this));
     }
 
-    /// @notice Version of this implementation.
-    function version() external pure override returns (string memory) {
+    /// @inheritdoc IUpgradeable
+    function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
         return "1.0.0";
     }
 
-    /// @notice Creates an enterprise's DataLayer and EnterpriseCarbon. Regulator only.
-    /// @dev Whoever is regulator here is regulator (admin) of both, through the beacons this
-    /// factory owns; `o.admin` gets ENTERPRISE_ADMIN on the EnterpriseCarbon and `o.account`
-    /// DATA_WRITER on the DataLayer.
+    /// @inheritdoc IEnterpriseFactory
     function onboard(Onboarding calldata o)
         external
         onlyRole(REGULATOR_ROLE)
@@ -101,45 +58,44 @@ contract EnterpriseFactory is Upgradeable {
         address existing = _predict($.carbonBeacon, salt);
         if (existing.code.length != 0) revert EnterpriseExists(o.creditCode, existing);
         dataLayer = LibClone.deployDeterministicERC1967BeaconProxy(address($.dataLayerBeacon), salt);
-        DataLayer(dataLayer).initialize(address(0), o.account, address(0));
+        IDataLayer(dataLayer).initialize(address(0), o.account, address(0));
         carbon = LibClone.deployDeterministicERC1967BeaconProxy(address($.carbonBeacon), salt);
-        EnterpriseCarbon(carbon).initialize(
-            o.admin, EnterpriseCarbon.Profile(o.name, o.creditCode, o.region, dataLayer, o.industryCode)
+        IEnterpriseCarbon(carbon).initialize(
+            o.admin, IEnterpriseCarbon.Profile(o.name, o.creditCode, o.region, dataLayer, o.industryCode)
         );
         $.carbons.push(carbon);
         _emitOnboarded($.carbons.length - 1, o, carbon, dataLayer);
     }
 
-    /// @notice Points every enterprise's EnterpriseCarbon at a new implementation. Regulator only.
+    /// @inheritdoc IEnterpriseFactory
     function upgradeEnterpriseCarbon(address implementation_) external onlyRole(REGULATOR_ROLE) {
         _enterpriseFactoryStorage().carbonBeacon.upgradeTo(implementation_);
         emit EnterprisesUpgraded("EnterpriseCarbon", implementation_);
     }
 
-    /// @notice Points every enterprise's DataLayer at a new implementation. Regulator only.
+    /// @inheritdoc IEnterpriseFactory
     function upgradeEnterpriseDataLayer(address implementation_) external onlyRole(REGULATOR_ROLE) {
         _enterpriseFactoryStorage().dataLayerBeacon.upgradeTo(implementation_);
         emit EnterprisesUpgraded("DataLayer", implementation_);
     }
 
-    /// @notice The beacons of EnterpriseCarbon and DataLayer.
+    /// @inheritdoc IEnterpriseFactory
     function beacons() external view returns (address carbonBeacon, address dataLayerBeacon) {
         EnterpriseFactoryStorage storage $ = _enterpriseFactoryStorage();
         return (address($.carbonBeacon), address($.dataLayerBeacon));
     }
 
-    /// @notice How many enterprises are onboarded.
+    /// @inheritdoc IEnterpriseFactory
     function enterpriseCount() external view returns (uint256) {
         return _enterpriseFactoryStorage().carbons.length;
     }
 
-    /// @notice The EnterpriseCarbon of every enterprise, in onboarding order; each names its
-    /// DataLayer in its profile.
+    /// @inheritdoc IEnterpriseFactory
     function enterprises() external view returns (address[] memory) {
         return _enterpriseFactoryStorage().carbons;
     }
 
-    /// @notice The contracts of the enterprise with unified social credit code `creditCode`.
+    /// @inheritdoc IEnterpriseFactory
     function enterpriseOf(string calldata creditCode) external view returns (Enterprise memory) {
         EnterpriseFactoryStorage storage $ = _enterpriseFactoryStorage();
         bytes32 salt = keccak256(bytes(creditCode));

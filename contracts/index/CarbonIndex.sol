@@ -1,56 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
 import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 import {ICarbonIndex} from "../interfaces/ICarbonIndex.sol";
 import {IStandardDocument} from "../interfaces/IStandardDocument.sol";
-import {DataLayer as IDataLayerEntries} from "../standards/DataLayer.sol";
+import {IDataLayer} from "../interfaces/IDataLayer.sol";
 
 /// @title CarbonIndex
-/// @notice Name -> address of every published standard, with full history (seed 001 §4, §5).
-/// Names follow the seed's convention: `GB_01_factor_20231001_0000`,
-/// `GB_01_formula_20231001_0000`, `GB_calculate_20231001_0000` (also `ISO_…`): a prefix of 2-8
-/// capital letters, a two-digit industry code and `factor` or `formula`, or `calculate` alone,
-/// then an eight-digit date (YYYYMMDD) and four reserved characters. Everything before the date
-/// is the name's series; each series keeps its names in date order. The index also keeps the
-/// upgrade history of every proxy it knows.
+/// @notice Implements ICarbonIndex: names of the published standards with their history, standards
+/// sets, and the upgrade history of every proxy it knows.
 contract CarbonIndex is Upgradeable, ICarbonIndex {
-    /// @notice What is registered under a name.
-    struct Registration {
-        address target;
-        address registrar;
-        uint40 registeredAt;
-        string series;
-    }
-
-    /// @notice The exact versions a calculation used: three index names and their revisions.
-    struct StandardsSet {
-        string factor;
-        uint32 factorRevision;
-        string formula;
-        uint32 formulaRevision;
-        string code;
-        uint32 codeRevision;
-    }
-
-    /// @notice One standard of a set resolved down to where its document's bytes are.
-    struct ResolvedStandard {
-        string name;
-        uint32 revision;
-        address standard;
-        bytes32 document;
-        address dataLayer;
-        address[] chunks;
-    }
-
-    /// @notice One implementation a known proxy ran, from `since` on.
-    struct ImplementationRecord {
-        address implementation;
-        uint40 since;
-        uint64 blockNumber;
-    }
-
     /// @custom:storage-location erc7201:carbon.storage.CarbonIndex
     struct CarbonIndexStorage {
         mapping(string name => Registration) registrations;
@@ -67,58 +27,19 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
     bytes32 private constant CARBON_INDEX_STORAGE =
         0x1f3e11b0b6fe0615fc849bb4883ef18fcc88f07231683b22d3c766dfa52ba900;
 
-    /// @notice `name` now resolves to `target`.
-    event Registered(string name, string series, address indexed target, address indexed registrar);
-    /// @notice The index now follows the upgrades of `proxy`.
-    event ProxyTracked(address indexed proxy, address indexed implementation);
-    /// @notice Known proxy `proxy` now runs `implementation`.
-    event UpgradeRecorded(address indexed proxy, address indexed implementation);
-
-    /// @notice Standards set `id` now names these exact versions.
-    event StandardsSetRegistered(
-        uint32 indexed id, string factor, uint32 factorRevision, string formula, uint32 formulaRevision,
-        string code, uint32 codeRevision
-    );
-
-    /// @notice A set names a standard under a name of the wrong kind.
-    error WrongKind(string name, string expected);
-    /// @notice A set names a revision that has not been published.
-    error UnknownRevision(string name, uint32 revision);
-    /// @notice No standards set has this id.
-    error UnknownStandardsSet(uint32 id);
-    /// @notice `name` does not follow the naming convention; `position` is the first offending byte.
-    error MalformedName(string name, uint256 position);
-    /// @notice `name` is already registered.
-    error NameTaken(string name, address target);
-    /// @notice `name` is not registered.
-    error UnknownName(string name);
-    /// @notice No name has been registered in `series`.
-    error UnknownSeries(string series);
-    /// @notice The contract's `kind()` is not the kind segment of the name.
-    error KindMismatch(string name, string expected, string actual);
-    /// @notice `target` has no code.
-    error NotAContract(address target);
-    /// @notice The caller of `noteUpgrade` is not a proxy this index knows.
-    error UnknownProxy(address caller);
-
-    /// @notice Initialises the proxy.
-    /// @param regulator Admin of roles and upgrades.
-    /// @param editor First holder of STANDARDS_EDITOR_ROLE, who registers names.
+    /// @inheritdoc ICarbonIndex
     function initialize(address regulator, address editor) external initializer {
         __Upgradeable_init(regulator, address(0));
         _grantRole(STANDARDS_EDITOR_ROLE, editor);
         _track(address(this));
     }
 
-    /// @notice Version of this implementation.
-    function version() external pure override returns (string memory) {
+    /// @inheritdoc IUpgradeable
+    function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
         return "1.0.0";
     }
 
-    /// @notice Registers `name` for the standard contract `target`. Standards editors only.
-    /// @dev The name must follow the convention, be new, and its kind segment must equal
-    /// `target.kind()`. The name joins its series in date order, and the index starts following
-    /// the upgrades of `target`.
+    /// @inheritdoc ICarbonIndex
     function register(string calldata name, address target) external onlyRole(STANDARDS_EDITOR_ROLE) {
         (string memory series, string memory kind_) = parseName(name);
         CarbonIndexStorage storage $ = _carbonIndexStorage();
@@ -134,11 +55,7 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         if (!$.known[target]) _track(target);
     }
 
-    /// @notice Gives a compact id to a combination of published revisions, so that a record can
-    /// pin the exact factor, formula and code versions it was computed with in four bytes.
-    /// Anyone may call it: it only names what is already published. Registering the same
-    /// combination again returns its existing id.
-    /// @return id The set's id, from 1.
+    /// @inheritdoc ICarbonIndex
     function registerStandardsSet(StandardsSet calldata set) external returns (uint32 id) {
         CarbonIndexStorage storage $ = _carbonIndexStorage();
         bytes32 key = keccak256(abi.encode(set));
@@ -155,16 +72,14 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         );
     }
 
-    /// @notice The versions standards set `id` names.
+    /// @inheritdoc ICarbonIndex
     function standardsSet(uint32 id) external view returns (StandardsSet memory) {
         StandardsSet[] storage sets = _carbonIndexStorage().sets;
         if (id == 0 || id > sets.length) revert UnknownStandardsSet(id);
         return sets[id - 1];
     }
 
-    /// @notice Factor library, formula library and code of set `id`, each resolved to its
-    /// document digest, DataLayer and (for documents kept in state) code chunks: what a
-    /// verifier needs to fetch them, in one call.
+    /// @inheritdoc ICarbonIndex
     function resolveStandardsSet(uint32 id) external view returns (ResolvedStandard[3] memory resolved) {
         CarbonIndexStorage storage $ = _carbonIndexStorage();
         if (id == 0 || id > $.sets.length) revert UnknownStandardsSet(id);
@@ -174,18 +89,17 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         resolved[2] = _resolve($, set.code, set.codeRevision);
     }
 
-    /// @notice The id of a combination, or 0 when it has not been registered.
+    /// @inheritdoc ICarbonIndex
     function standardsSetId(StandardsSet calldata set) external view returns (uint32) {
         return _carbonIndexStorage().setIds[keccak256(abi.encode(set))];
     }
 
-    /// @notice How many standards sets exist; their ids run from 1 to this number.
+    /// @inheritdoc ICarbonIndex
     function standardsSetCount() external view returns (uint256) {
         return _carbonIndexStorage().sets.length;
     }
 
-    /// @notice Starts following the upgrades of a proxy that is not a registered standard
-    /// (a DataLayer, for instance). Regulator only.
+    /// @inheritdoc ICarbonIndex
     function track(address proxy) external onlyRole(REGULATOR_ROLE) {
         if (proxy.code.length == 0) revert NotAContract(proxy);
         if (!_carbonIndexStorage().known[proxy]) _track(proxy);
@@ -197,18 +111,18 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         _recordImplementation(msg.sender, IUpgradeable(msg.sender).implementation());
     }
 
-    /// @notice The address registered under `name`.
+    /// @inheritdoc ICarbonIndex
     function resolve(string calldata name) external view returns (address) {
         return registration(name).target;
     }
 
-    /// @notice Everything recorded about `name`.
+    /// @inheritdoc ICarbonIndex
     function registration(string calldata name) public view returns (Registration memory r) {
         r = _carbonIndexStorage().registrations[name];
         if (r.target == address(0)) revert UnknownName(name);
     }
 
-    /// @notice The newest name of `series` (e.g. `GB_01_factor`) and its address.
+    /// @inheritdoc ICarbonIndex
     function latest(string calldata series) external view returns (string memory name, address target) {
         CarbonIndexStorage storage $ = _carbonIndexStorage();
         string[] storage names = $.history[series];
@@ -217,29 +131,27 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         target = $.registrations[name].target;
     }
 
-    /// @notice Every name of `series`, oldest date first.
+    /// @inheritdoc ICarbonIndex
     function seriesHistory(string calldata series) external view returns (string[] memory) {
         return _carbonIndexStorage().history[series];
     }
 
-    /// @notice Every series that has at least one name, in order of first registration.
+    /// @inheritdoc ICarbonIndex
     function seriesList() external view returns (string[] memory) {
         return _carbonIndexStorage().seriesNames;
     }
 
-    /// @notice Every proxy whose upgrades the index follows.
+    /// @inheritdoc ICarbonIndex
     function knownProxies() external view returns (address[] memory) {
         return _carbonIndexStorage().knownProxies;
     }
 
-    /// @notice The implementations `proxy` has run, oldest first.
+    /// @inheritdoc ICarbonIndex
     function implementationHistory(address proxy) external view returns (ImplementationRecord[] memory) {
         return _carbonIndexStorage().implementations[proxy];
     }
 
-    /// @notice Checks `name` against the convention and splits off its series and kind.
-    /// @return series Everything before the date, e.g. `GB_01_factor`.
-    /// @return kind_ `factor`, `formula` or `calculate`.
+    /// @inheritdoc ICarbonIndex
     function parseName(string calldata name) public pure returns (string memory series, string memory kind_) {
         bytes calldata b = bytes(name);
         uint256 i = 0;
@@ -295,7 +207,7 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         IStandardDocument.Revision memory rev = IStandardDocument(r.standard).revision(revision);
         r.document = rev.document;
         r.dataLayer = rev.dataLayer;
-        r.chunks = IDataLayerEntries(rev.dataLayer).entry(rev.document).chunks;
+        r.chunks = IDataLayer(rev.dataLayer).entry(rev.document).chunks;
     }
 
     function _track(address proxy) private {

@@ -1,8 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-/// @notice The part of DataLayer that other contracts consult.
-interface IDataLayer {
+import {IUpgradeable} from "./IUpgradeable.sol";
+
+/// @title IDataLayer
+/// @notice Documents and evidence of one owner (an enterprise, or the regulator's standards),
+/// content-addressed by SHA-256 (seed 001 §9). An entry's id is the digest of its bytes, so a
+/// reader checks what it fetched against the id itself. Bytes are kept where they are cheapest
+/// for their size:
+/// - `State`: as contract bytecode through SSTORE2 (about 200 gas per byte, readable forever
+///   with `eth_getCode`);
+/// - `Log`: in an event log (the calldata floor, about 40 gas per byte, readable with
+///   `eth_getLogs` while nodes keep history);
+/// - `DigestOnly`: only the digest; the bytes live in the off-chain store.
+/// Entries go InProgress -> Completed or Cancelled; only InProgress entries change.
+interface IDataLayer is IUpgradeable {
     /// @notice Lifecycle of an entry; only InProgress entries change.
     enum Status {
         None,
@@ -11,6 +23,149 @@ interface IDataLayer {
         Cancelled
     }
 
+    /// @notice Where an entry's bytes are kept.
+    enum Storage {
+        DigestOnly,
+        State,
+        Log
+    }
+
+    /// @notice One entry, as `entry()` returns it.
+    /// @param creator The account that stored the entry; the only one that changes it.
+    /// @param createdAt Block timestamp of its creation.
+    /// @param status Where it is in its lifecycle.
+    /// @param mode Where its bytes are kept.
+    /// @param size Length of the document in bytes.
+    /// @param blockNumber For a `Log` entry, the block whose logs hold its bytes (zero otherwise).
+    /// @param chunks For a `State` entry, the SSTORE2 contracts holding its bytes, in order.
+    /// @param dependencies The entries it depends on, in the order they were added.
+    struct Entry {
+        address creator;
+        uint40 createdAt;
+        Status status;
+        Storage mode;
+        uint32 size;
+        uint40 blockNumber;
+        address[] chunks;
+        bytes32[] dependencies;
+    }
+
+    /// @notice An entry was created.
+    /// @param id SHA-256 digest of the document.
+    /// @param creator The account that stored it.
+    /// @param mode Where its bytes are kept.
+    /// @param size Length of the document in bytes.
+    event EntryStored(bytes32 indexed id, address indexed creator, Storage mode, uint32 size);
+
+    /// @notice The bytes of a `Log` entry; the event is the storage.
+    /// @param id SHA-256 digest of `content`.
+    /// @param content The document's bytes.
+    event EntryContent(bytes32 indexed id, bytes content);
+
+    /// @notice Entry `id` now depends on entry `dependency`.
+    /// @param id The dependent entry.
+    /// @param dependency The entry it depends on.
+    event DependencyAdded(bytes32 indexed id, bytes32 indexed dependency);
+
+    /// @notice Entry `id` moved from `previous` to `current`.
+    /// @param id The entry.
+    /// @param previous Its status before (always InProgress).
+    /// @param current Its status now (Completed or Cancelled).
+    event StatusChanged(bytes32 indexed id, Status previous, Status current);
+
+    /// @notice An entry with this digest already exists.
+    /// @param id The digest.
+    error EntryExists(bytes32 id);
+
+    /// @notice No entry has this id.
+    /// @param id The id asked for.
+    error EntryNotFound(bytes32 id);
+
+    /// @notice The entry is `status`, and only InProgress entries change.
+    /// @param id The entry.
+    /// @param status Its status.
+    error EntryNotInProgress(bytes32 id, Status status);
+
+    /// @notice Only the account that created an entry changes it.
+    /// @param id The entry.
+    /// @param caller The account that tried to change it.
+    /// @param creator The account that created it.
+    error NotEntryCreator(bytes32 id, address caller, address creator);
+
+    /// @notice A dependency must be another existing entry, listed once.
+    /// @param id The dependent entry.
+    /// @param dependency The refused dependency.
+    error InvalidDependency(bytes32 id, bytes32 dependency);
+
+    /// @notice Empty documents are not stored.
+    error EmptyContent();
+
+    /// @notice The declared size of a digest-only entry does not fit in 32 bits or is zero.
+    /// @param size The declared size.
+    error InvalidSize(uint256 size);
+
+    /// @notice `content()` was asked for an entry whose bytes are not in state.
+    /// @param id The entry.
+    /// @param mode Where its bytes are kept.
+    error ContentNotInState(bytes32 id, Storage mode);
+
+    /// @notice Initialises the proxy.
+    /// @param regulator Admin of roles and upgrades (zero behind a beacon).
+    /// @param writer First holder of DATA_WRITER_ROLE (zero for none).
+    /// @param index_ CarbonIndex to report upgrades to (zero for none).
+    function initialize(address regulator, address writer, address index_) external;
+
+    /// @notice Stores `content` as contract bytecode (SSTORE2) under its SHA-256 digest.
+    /// Data writers only.
+    /// @param content The document's bytes.
+    /// @param dependencies Existing entries this one depends on.
+    /// @return id The SHA-256 digest of `content`.
+    function storeInState(bytes memory content, bytes32[] calldata dependencies) external returns (bytes32 id);
+
+    /// @notice Stores `content` in an event log under its SHA-256 digest. Data writers only.
+    /// @param content The document's bytes.
+    /// @param dependencies Existing entries this one depends on.
+    /// @return id The SHA-256 digest of `content`.
+    function storeInLog(bytes calldata content, bytes32[] calldata dependencies) external returns (bytes32 id);
+
+    /// @notice Records only the digest of a document whose bytes live in the off-chain store.
+    /// Data writers only.
+    /// @param digest SHA-256 of the document.
+    /// @param size Length of the document in bytes.
+    /// @param dependencies Existing entries this one depends on.
+    function storeDigest(bytes32 digest, uint256 size, bytes32[] calldata dependencies) external;
+
+    /// @notice Adds a dependency link from entry `id` to entry `dependency`. Data writers only.
+    /// @dev Creator only, while `id` is InProgress; `dependency` must exist.
+    /// @param id The dependent entry.
+    /// @param dependency The entry it depends on.
+    function addDependency(bytes32 id, bytes32 dependency) external;
+
+    /// @notice Marks entry `id` Completed: it will not change again. Its creator only.
+    /// @param id The entry.
+    function complete(bytes32 id) external;
+
+    /// @notice Marks entry `id` Cancelled: it will not change again and should not be used.
+    /// Its creator only.
+    /// @param id The entry.
+    function cancel(bytes32 id) external;
+
+    /// @notice The entry stored under `id`; reverts when there is none.
+    /// @param id The entry's digest.
+    /// @return view_ Creator, time, status, mode, size, where its bytes are, dependencies.
+    function entry(bytes32 id) external view returns (Entry memory view_);
+
     /// @notice Status of entry `id` (None when it does not exist).
+    /// @param id The entry's digest.
+    /// @return The entry's status.
     function statusOf(bytes32 id) external view returns (Status);
+
+    /// @notice The bytes of a `State` entry, read back from its SSTORE2 chunks.
+    /// @param id The entry's digest.
+    /// @return data The document's bytes.
+    function content(bytes32 id) external view returns (bytes memory data);
+
+    /// @notice How many entries this DataLayer holds.
+    /// @return The number of entries, of every mode and status.
+    function entryCount() external view returns (uint256);
 }

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import {Upgradeable} from "../base/Upgradeable.sol";
 import {StandardDocument} from "./StandardDocument.sol";
+import {IStandardDocument} from "../interfaces/IStandardDocument.sol";
+import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 
 /// @title FormulaLibrary
 /// @notice A published document of formulas (FORMULA) that combine activity data with factors. Registered in CarbonIndex under
 /// names whose kind segment is `formula`.
 contract FormulaLibrary is StandardDocument {
-    /// @notice Version of this implementation.
-    function version() external pure override returns (string memory) {
+    /// @inheritdoc IUpgradeable
+    function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
         return "1.0.0";
     }
 
-    /// @notice `formula`: the kind segment of the index names this contract may be registered under.
+    /// @inheritdoc IStandardDocument
     function kind() external pure returns (string memory) {
         return "formula";
     }

@@ -1,45 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
+import {ICarbonVerification} from "../interfaces/ICarbonVerification.sol";
+import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 import {IVerifierRegistry} from "../interfaces/IVerifierRegistry.sol";
 
 /// @title CarbonVerification
-/// @notice The yearly verification of each enterprise (seed 001 §1.8). The regulator opens it
-/// and assigns an approved agency; the agency recomputes offline and records a verdict (pass or
-/// fail, its recomputed total, the digest of its report, a reason when it fails); after a fail
-/// the enterprise rectifies its records and the agency verifies again; the regulator closes the
-/// year on a pass, fixing the verified emissions that compliance reads. Every step emits an
-/// event; every illegal step reverts naming the state the verification is in.
-contract CarbonVerification is Upgradeable {
-    /// @notice Where a verification stands.
-    enum State {
-        None,
-        Open,
-        Assigned,
-        Passed,
-        Failed,
-        Closed
-    }
-
-    /// @notice One verdict of the assigned agency.
-    struct Verdict {
-        bool passed;
-        uint64 recomputed;
-        bytes32 report;
-        address agency;
-        uint40 at;
-        string reason;
-    }
-
-    /// @notice A verification as `verification()` returns it.
-    struct Summary {
-        State state;
-        address agency;
-        uint64 verifiedEmissions;
-        uint256 verdicts;
-    }
-
+/// @notice Implements ICarbonVerification: the yearly verification of each enterprise, from
+/// opening to the verified emissions of a closed year.
+contract CarbonVerification is Upgradeable, ICarbonVerification {
     struct Verification {
         State state;
         address agency;
@@ -57,49 +27,18 @@ contract CarbonVerification is Upgradeable {
     bytes32 private constant CARBON_VERIFICATION_STORAGE =
         0xf2a5b78ee8a81fa76a92dc09724c4db15b970dcd0bb4b69d5cf3ba0533733c00;
 
-    /// @notice The regulator opened the verification of `enterprise` for `year`.
-    event VerificationOpened(address indexed enterprise, uint16 indexed year);
-    /// @notice `agency` is to verify `enterprise` for `year`.
-    event AgencyAssigned(address indexed enterprise, uint16 indexed year, address indexed agency);
-    /// @notice The agency recorded verdict number `number`.
-    event VerdictRecorded(
-        address indexed enterprise,
-        uint16 indexed year,
-        uint256 number,
-        bool passed,
-        uint64 recomputed,
-        bytes32 report,
-        string reason
-    );
-    /// @notice The year is closed with `verifiedEmissions` micro-tonnes CO2e.
-    event VerificationClosed(address indexed enterprise, uint16 indexed year, uint64 verifiedEmissions);
-
-    /// @notice This step is not allowed while the verification is `state`.
-    error InvalidState(address enterprise, uint16 year, State state);
-    /// @notice Only the assigned agency records verdicts.
-    error NotAssignedAgency(address caller, address assigned);
-    /// @notice The agency is not approved in the VerifierRegistry.
-    error AgencyNotApproved(address agency, IVerifierRegistry.AgencyStatus status);
-    /// @notice A failing verdict must say why.
-    error EmptyReason();
-    /// @notice `enterprise` has no code: not an EnterpriseCarbon.
-    error NotAnEnterprise(address enterprise);
-
-    /// @notice Initialises the proxy.
-    /// @param regulator Admin of roles and upgrades; opens, assigns and closes.
-    /// @param index_ CarbonIndex to report upgrades to.
-    /// @param registry_ The VerifierRegistry whose approved agencies may be assigned.
+    /// @inheritdoc ICarbonVerification
     function initialize(address regulator, address index_, address registry_) external initializer {
         __Upgradeable_init(regulator, index_);
         _carbonVerificationStorage().registry = IVerifierRegistry(registry_);
     }
 
-    /// @notice Version of this implementation.
-    function version() external pure override returns (string memory) {
+    /// @inheritdoc IUpgradeable
+    function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
         return "1.0.0";
     }
 
-    /// @notice Opens the verification of `enterprise` (its EnterpriseCarbon) for `year`. Regulator only.
+    /// @inheritdoc ICarbonVerification
     function open(address enterprise, uint16 year) external onlyRole(REGULATOR_ROLE) {
         if (enterprise.code.length == 0) revert NotAnEnterprise(enterprise);
         Verification storage v = _in(enterprise, year, State.None);
@@ -107,8 +46,7 @@ contract CarbonVerification is Upgradeable {
         emit VerificationOpened(enterprise, year);
     }
 
-    /// @notice Assigns an approved agency; also replaces the agency before any verdict passed.
-    /// Regulator only.
+    /// @inheritdoc ICarbonVerification
     function assign(address enterprise, uint16 year, address agency) external onlyRole(REGULATOR_ROLE) {
         Verification storage v = _verification(enterprise, year);
         if (v.state != State.Open && v.state != State.Assigned && v.state != State.Failed) {
@@ -120,12 +58,7 @@ contract CarbonVerification is Upgradeable {
         emit AgencyAssigned(enterprise, year, agency);
     }
 
-    /// @notice Records the assigned agency's verdict. After a fail the enterprise rectifies and
-    /// the agency records a new verdict.
-    /// @param passed Whether every check passed.
-    /// @param recomputed The agency's recomputed total, micro-tonnes CO2e.
-    /// @param report SHA-256 digest of the agency's verification report in the content store.
-    /// @param reason Why it failed (required when `passed` is false).
+    /// @inheritdoc ICarbonVerification
     function recordVerdict(
         address enterprise,
         uint16 year,
@@ -144,8 +77,7 @@ contract CarbonVerification is Upgradeable {
         emit VerdictRecorded(enterprise, year, v.verdicts.length - 1, passed, recomputed, report, reason);
     }
 
-    /// @notice Closes a passed verification with the agency's recomputed total as the verified
-    /// emissions. Regulator only.
+    /// @inheritdoc ICarbonVerification
     function close(address enterprise, uint16 year) external onlyRole(REGULATOR_ROLE) {
         Verification storage v = _in(enterprise, year, State.Passed);
         v.verifiedEmissions = v.verdicts[v.verdicts.length - 1].recomputed;
@@ -153,25 +85,25 @@ contract CarbonVerification is Upgradeable {
         emit VerificationClosed(enterprise, year, v.verifiedEmissions);
     }
 
-    /// @notice State, agency, verified emissions and number of verdicts.
+    /// @inheritdoc ICarbonVerification
     function verification(address enterprise, uint16 year) external view returns (Summary memory) {
         Verification storage v = _verification(enterprise, year);
         return Summary(v.state, v.agency, v.verifiedEmissions, v.verdicts.length);
     }
 
-    /// @notice Every verdict recorded, oldest first.
+    /// @inheritdoc ICarbonVerification
     function verdicts(address enterprise, uint16 year) external view returns (Verdict[] memory) {
         return _verification(enterprise, year).verdicts;
     }
 
-    /// @notice The verified emissions of a closed year, micro-tonnes CO2e; reverts otherwise.
+    /// @inheritdoc ICarbonVerification
     function verifiedEmissions(address enterprise, uint16 year) external view returns (uint64) {
         Verification storage v = _verification(enterprise, year);
         if (v.state != State.Closed) revert InvalidState(enterprise, year, v.state);
         return v.verifiedEmissions;
     }
 
-    /// @notice The VerifierRegistry consulted for agencies.
+    /// @inheritdoc ICarbonVerification
     function registry() external view returns (address) {
         return address(_carbonVerificationStorage().registry);
     }

@@ -1,29 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
 import {IVerifierRegistry} from "../interfaces/IVerifierRegistry.sol";
+import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 
 /// @title VerifierRegistry
-/// @notice The verification agencies (核查机构) the regulator has approved (seed 001 §1.7): name,
-/// licence reference and the public key documents are encrypted for. The regulator approves,
-/// suspends, reinstates and revokes; revocation is final, and every change stays in the history.
+/// @notice Implements IVerifierRegistry: the verification agencies the regulator has approved,
+/// with the history of their status.
 contract VerifierRegistry is Upgradeable, IVerifierRegistry {
-    /// @notice What the registry knows of an agency.
-    struct Agency {
-        string name;
-        string licence;
-        bytes publicKey;
-        AgencyStatus status;
-    }
-
-    /// @notice One change of an agency's status.
-    struct StatusChange {
-        AgencyStatus status;
-        uint40 at;
-        string reason;
-    }
-
     /// @custom:storage-location erc7201:carbon.storage.VerifierRegistry
     struct VerifierRegistryStorage {
         mapping(address agency => Agency) agencies;
@@ -35,31 +20,17 @@ contract VerifierRegistry is Upgradeable, IVerifierRegistry {
     bytes32 private constant VERIFIER_REGISTRY_STORAGE =
         0xc60397156949f01e21f467bd50b7ba462b1f62eafd2e03735fe2b10efc62c100;
 
-    /// @notice `agency` moved to `status`.
-    event AgencyStatusChanged(address indexed agency, AgencyStatus status, string reason);
-
-    /// @notice The agency is `status`, and this change needs another status.
-    error InvalidAgencyStatus(address agency, AgencyStatus status);
-    /// @notice The public key is not 64 bytes or does not belong to the agency's account.
-    error KeyDoesNotMatchAgency(address agency, address keyAccount);
-    /// @notice Suspending or revoking needs a reason.
-    error EmptyReason();
-
-    /// @notice Initialises the proxy.
+    /// @inheritdoc IVerifierRegistry
     function initialize(address regulator, address index_) external initializer {
         __Upgradeable_init(regulator, index_);
     }
 
-    /// @notice Version of this implementation.
-    function version() external pure override returns (string memory) {
+    /// @inheritdoc IUpgradeable
+    function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
         return "1.0.0";
     }
 
-    /// @notice Approves a new agency. Regulator only.
-    /// @param agency The agency's account, which records verdicts.
-    /// @param name The agency's name.
-    /// @param licence Reference of its accreditation (e.g. the licence document's digest or number).
-    /// @param publicKey Its 64-byte secp256k1 public key, which must belong to `agency`.
+    /// @inheritdoc IVerifierRegistry
     function approve(address agency, string calldata name, string calldata licence, bytes calldata publicKey)
         external
         onlyRole(REGULATOR_ROLE)
@@ -74,19 +45,19 @@ contract VerifierRegistry is Upgradeable, IVerifierRegistry {
         _setStatus(agency, AgencyStatus.Approved, "approved");
     }
 
-    /// @notice Suspends an approved agency: it cannot be assigned or record verdicts. Regulator only.
+    /// @inheritdoc IVerifierRegistry
     function suspend(address agency, string calldata reason) external onlyRole(REGULATOR_ROLE) {
         _require(agency, AgencyStatus.Approved);
         _setStatus(agency, AgencyStatus.Suspended, _reason(reason));
     }
 
-    /// @notice Lifts a suspension. Regulator only.
+    /// @inheritdoc IVerifierRegistry
     function reinstate(address agency, string calldata reason) external onlyRole(REGULATOR_ROLE) {
         _require(agency, AgencyStatus.Suspended);
         _setStatus(agency, AgencyStatus.Approved, _reason(reason));
     }
 
-    /// @notice Revokes an approved or suspended agency for good. Regulator only.
+    /// @inheritdoc IVerifierRegistry
     function revoke(address agency, string calldata reason) external onlyRole(REGULATOR_ROLE) {
         AgencyStatus status = _verifierRegistryStorage().agencies[agency].status;
         if (status != AgencyStatus.Approved && status != AgencyStatus.Suspended) {
@@ -100,17 +71,17 @@ contract VerifierRegistry is Upgradeable, IVerifierRegistry {
         return _verifierRegistryStorage().agencies[agency].status;
     }
 
-    /// @notice Everything the registry knows of `agency`.
+    /// @inheritdoc IVerifierRegistry
     function agencyInfo(address account) external view returns (Agency memory) {
         return _verifierRegistryStorage().agencies[account];
     }
 
-    /// @notice Every status change of `agency`, oldest first.
+    /// @inheritdoc IVerifierRegistry
     function statusHistory(address account) external view returns (StatusChange[] memory) {
         return _verifierRegistryStorage().history[account];
     }
 
-    /// @notice Every agency ever approved, in order of approval.
+    /// @inheritdoc IVerifierRegistry
     function agencies() external view returns (address[] memory) {
         return _verifierRegistryStorage().accounts;
     }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
+import {IKeyDirectory} from "../interfaces/IKeyDirectory.sol";
+import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 
 /// @title KeyDirectory
-/// @notice Where readers publish the secp256k1 public key that encrypted documents are wrapped
-/// for (ECIES). A key is accepted only from the account it belongs to: its keccak-256 hash must
-/// end in the sender's address, so nobody can publish a key for someone else.
-contract KeyDirectory is Upgradeable {
+/// @notice Implements IKeyDirectory: readers' secp256k1 public keys, each published by its own
+/// account.
+contract KeyDirectory is Upgradeable, IKeyDirectory {
     /// @custom:storage-location erc7201:carbon.storage.KeyDirectory
     struct KeyDirectoryStorage {
         mapping(address account => bytes publicKey) keys;
@@ -17,26 +18,17 @@ contract KeyDirectory is Upgradeable {
     bytes32 private constant KEY_DIRECTORY_STORAGE =
         0x9bd106da4a18b19d1befc0915642d84eb22994a9c68ec270ae9882b301005300;
 
-    /// @notice `account` published `publicKey` (64 bytes, uncompressed without the 0x04 prefix).
-    event KeyPublished(address indexed account, bytes publicKey);
-
-    /// @notice The key is not 64 bytes or does not belong to the sender.
-    error KeyDoesNotMatchSender(address sender, address keyAccount);
-    /// @notice `account` has published no key.
-    error NoPublicKey(address account);
-
-    /// @notice Initialises the proxy.
+    /// @inheritdoc IKeyDirectory
     function initialize(address regulator, address index_) external initializer {
         __Upgradeable_init(regulator, index_);
     }
 
-    /// @notice Version of this implementation.
-    function version() external pure override returns (string memory) {
+    /// @inheritdoc IUpgradeable
+    function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
         return "1.0.0";
     }
 
-    /// @notice Publishes (or replaces) the caller's public key.
-    /// @param publicKey 64-byte uncompressed secp256k1 key (x ‖ y) of the caller's account.
+    /// @inheritdoc IKeyDirectory
     function publish(bytes calldata publicKey) external {
         address owner = publicKey.length == 64 ? address(uint160(uint256(keccak256(publicKey)))) : address(0);
         if (owner != msg.sender) revert KeyDoesNotMatchSender(msg.sender, owner);
@@ -44,7 +36,7 @@ contract KeyDirectory is Upgradeable {
         emit KeyPublished(msg.sender, publicKey);
     }
 
-    /// @notice The public key `account` published; reverts when there is none.
+    /// @inheritdoc IKeyDirectory
     function publicKeyOf(address account) external view returns (bytes memory key) {
         key = _keyDirectoryStorage().keys[account];
         if (key.length == 0) revert NoPublicKey(account);

@@ -7,7 +7,8 @@ import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.s
 import {IBeacon} from "@openzeppelin/contracts/proxy/beacon/IBeacon.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {UserAuth} from "../auth/UserAuth.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {UserAuth} from "./UserAuth.sol";
 import {ICarbonIndex} from "../interfaces/ICarbonIndex.sol";
 import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 
@@ -29,9 +30,6 @@ abstract contract Upgradeable is Initializable, UUPSUpgradeable, UserAuth, IUpgr
     bytes32 private constant UPGRADEABLE_STORAGE =
         0xffb8a5df1cba17d591a91647c78b3554cb85d79e0f34ff1063430386583de300;
 
-    /// @notice The index this contract reports its upgrades to changed.
-    event IndexChanged(address indexed previousIndex, address indexed newIndex);
-
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
         _disableInitializers();
@@ -46,7 +44,16 @@ abstract contract Upgradeable is Initializable, UUPSUpgradeable, UserAuth, IUpgr
 
     /// @notice Whether `account` has `role`; REGULATOR_ROLE is also granted, behind a beacon, by
     /// the beacon's owner.
-    function hasRole(bytes32 role, address account) public view virtual override returns (bool) {
+    /// @param role The role.
+    /// @param account The account.
+    /// @return Whether `account` holds `role`.
+    function hasRole(bytes32 role, address account)
+        public
+        view
+        virtual
+        override(AccessControlUpgradeable, IAccessControl)
+        returns (bool)
+    {
         return super.hasRole(role, account) || (role == REGULATOR_ROLE && _regulatorOfBeacon(account));
     }
 
@@ -57,21 +64,23 @@ abstract contract Upgradeable is Initializable, UUPSUpgradeable, UserAuth, IUpgr
     }
 
     /// @inheritdoc IUpgradeable
+    /// @dev Pure in every implementation of the suite: a constant string.
     function version() external pure virtual returns (string memory);
 
-    /// @notice The CarbonIndex that records this contract's upgrades (zero when none).
+    /// @inheritdoc IUpgradeable
     function upgradeIndex() public view returns (address) {
         return _upgradeableStorage().index;
     }
 
-    /// @notice Points upgrade reports at another index. Regulator only.
-    /// @param newIndex The CarbonIndex to report to, or zero to stop reporting.
+    /// @inheritdoc IUpgradeable
     function setUpgradeIndex(address newIndex) external onlyRole(REGULATOR_ROLE) {
         _setIndex(newIndex);
     }
 
     /// @notice Upgrades the proxy and reports the new implementation to the index.
     /// @dev Authorised by `_authorizeUpgrade` (regulator only).
+    /// @param newImplementation The implementation to run from now on.
+    /// @param data Calldata for a call to the new implementation after the upgrade (may be empty).
     function upgradeToAndCall(address newImplementation, bytes memory data)
         public
         payable

@@ -2,40 +2,14 @@
 pragma solidity 0.8.28;
 
 import {SSTORE2} from "solady/utils/SSTORE2.sol";
-import {Upgradeable} from "../upgrade/Upgradeable.sol";
+import {Upgradeable} from "../base/Upgradeable.sol";
 import {IDataLayer} from "../interfaces/IDataLayer.sol";
+import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 
 /// @title DataLayer
-/// @notice Documents and evidence of one owner (an enterprise, or the regulator's standards),
-/// content-addressed by SHA-256 (seed 001 §9). An entry's id is the digest of its bytes, so a
-/// reader checks what it fetched against the id itself. Bytes are kept where they are cheapest
-/// for their size:
-/// - `State`: as contract bytecode through SSTORE2 (about 200 gas per byte, readable forever
-///   with `eth_getCode`);
-/// - `Log`: in an event log (the calldata floor, about 40 gas per byte, readable with
-///   `eth_getLogs` while nodes keep history);
-/// - `DigestOnly`: only the digest; the bytes live in the off-chain store.
-/// Entries go InProgress -> Completed or Cancelled; only InProgress entries change.
+/// @notice Implements IDataLayer: documents and evidence of one owner, content-addressed by
+/// SHA-256, in state (SSTORE2), in logs or as digests only.
 contract DataLayer is Upgradeable, IDataLayer {
-    /// @notice Where an entry's bytes are kept.
-    enum Storage {
-        DigestOnly,
-        State,
-        Log
-    }
-
-    /// @notice One entry, as `entry()` returns it.
-    struct Entry {
-        address creator;
-        uint40 createdAt;
-        Status status;
-        Storage mode;
-        uint32 size;
-        uint40 blockNumber;
-        address[] chunks;
-        bytes32[] dependencies;
-    }
-
     struct StoredEntry {
         // Slot 0: everything a status change reads.
         address creator;
@@ -65,50 +39,18 @@ contract DataLayer is Upgradeable, IDataLayer {
     /// rather than listed in storage (20 bytes of code cost 4,000 gas, a new slot 22,100).
     uint256 private constant MAX_CHUNK = 24_575 - 20;
 
-    /// @notice An entry was created.
-    event EntryStored(bytes32 indexed id, address indexed creator, Storage mode, uint32 size);
-    /// @notice The bytes of a `Log` entry; the event is the storage.
-    event EntryContent(bytes32 indexed id, bytes content);
-    /// @notice Entry `id` now depends on entry `dependency`.
-    event DependencyAdded(bytes32 indexed id, bytes32 indexed dependency);
-    /// @notice Entry `id` moved from `previous` to `current`.
-    event StatusChanged(bytes32 indexed id, Status previous, Status current);
-
-    /// @notice An entry with this digest already exists.
-    error EntryExists(bytes32 id);
-    /// @notice No entry has this id.
-    error EntryNotFound(bytes32 id);
-    /// @notice The entry is `status`, and only InProgress entries change.
-    error EntryNotInProgress(bytes32 id, Status status);
-    /// @notice Only the account that created an entry changes it.
-    error NotEntryCreator(bytes32 id, address caller, address creator);
-    /// @notice A dependency must be another existing entry, listed once.
-    error InvalidDependency(bytes32 id, bytes32 dependency);
-    /// @notice Empty documents are not stored.
-    error EmptyContent();
-    /// @notice The declared size of a digest-only entry does not fit in 32 bits or is zero.
-    error InvalidSize(uint256 size);
-    /// @notice `content()` was asked for an entry whose bytes are not in state.
-    error ContentNotInState(bytes32 id, Storage mode);
-
-    /// @notice Initialises the proxy.
-    /// @param regulator Admin of roles and upgrades.
-    /// @param writer First holder of DATA_WRITER_ROLE (zero for none).
-    /// @param index_ CarbonIndex to report upgrades to (zero for none).
+    /// @inheritdoc IDataLayer
     function initialize(address regulator, address writer, address index_) external initializer {
         __Upgradeable_init(regulator, index_);
         if (writer != address(0)) _grantRole(DATA_WRITER_ROLE, writer);
     }
 
-    /// @inheritdoc Upgradeable
-    function version() external pure override returns (string memory) {
+    /// @inheritdoc IUpgradeable
+    function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
         return "1.0.0";
     }
 
-    /// @notice Stores `content` as contract bytecode (SSTORE2) under its SHA-256 digest.
-    /// @param content The document's bytes.
-    /// @param dependencies Existing entries this one depends on.
-    /// @return id The SHA-256 digest of `content`.
+    /// @inheritdoc IDataLayer
     function storeInState(bytes memory content, bytes32[] calldata dependencies)
         external
         onlyRole(DATA_WRITER_ROLE)
@@ -129,10 +71,7 @@ contract DataLayer is Upgradeable, IDataLayer {
         e.chunkCount = uint16(count);
     }
 
-    /// @notice Stores `content` in an event log under its SHA-256 digest.
-    /// @param content The document's bytes.
-    /// @param dependencies Existing entries this one depends on.
-    /// @return id The SHA-256 digest of `content`.
+    /// @inheritdoc IDataLayer
     function storeInLog(bytes calldata content, bytes32[] calldata dependencies)
         external
         onlyRole(DATA_WRITER_ROLE)
@@ -143,10 +82,7 @@ contract DataLayer is Upgradeable, IDataLayer {
         emit EntryContent(id, content);
     }
 
-    /// @notice Records only the digest of a document whose bytes live in the off-chain store.
-    /// @param digest SHA-256 of the document.
-    /// @param size Length of the document in bytes.
-    /// @param dependencies Existing entries this one depends on.
+    /// @inheritdoc IDataLayer
     function storeDigest(bytes32 digest, uint256 size, bytes32[] calldata dependencies)
         external
         onlyRole(DATA_WRITER_ROLE)
@@ -155,24 +91,23 @@ contract DataLayer is Upgradeable, IDataLayer {
         _register(digest, Storage.DigestOnly, uint32(size), dependencies);
     }
 
-    /// @notice Adds a dependency link from entry `id` to entry `dependency`.
-    /// @dev Creator only, while `id` is InProgress; `dependency` must exist.
+    /// @inheritdoc IDataLayer
     function addDependency(bytes32 id, bytes32 dependency) external onlyRole(DATA_WRITER_ROLE) {
         StoredEntry storage e = _changeable(id);
         _link(e, id, dependency);
     }
 
-    /// @notice Marks entry `id` Completed: it will not change again.
+    /// @inheritdoc IDataLayer
     function complete(bytes32 id) external onlyRole(DATA_WRITER_ROLE) {
         _setStatus(id, Status.Completed);
     }
 
-    /// @notice Marks entry `id` Cancelled: it will not change again and should not be used.
+    /// @inheritdoc IDataLayer
     function cancel(bytes32 id) external onlyRole(DATA_WRITER_ROLE) {
         _setStatus(id, Status.Cancelled);
     }
 
-    /// @notice The entry stored under `id`; reverts when there is none.
+    /// @inheritdoc IDataLayer
     function entry(bytes32 id) external view returns (Entry memory view_) {
         StoredEntry storage e = _existing(id);
         view_.creator = e.creator;
@@ -190,7 +125,7 @@ contract DataLayer is Upgradeable, IDataLayer {
         return _dataLayerStorage().entries[id].status;
     }
 
-    /// @notice The bytes of a `State` entry, read back from its SSTORE2 chunks.
+    /// @inheritdoc IDataLayer
     function content(bytes32 id) external view returns (bytes memory data) {
         StoredEntry storage e = _existing(id);
         if (e.mode != Storage.State) revert ContentNotInState(id, e.mode);
@@ -206,7 +141,7 @@ contract DataLayer is Upgradeable, IDataLayer {
         }
     }
 
-    /// @notice How many entries this DataLayer holds.
+    /// @inheritdoc IDataLayer
     function entryCount() external view returns (uint256) {
         return _dataLayerStorage().entryCount;
     }
