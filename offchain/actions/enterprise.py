@@ -292,6 +292,21 @@ class EnterpriseBackend:
         return found[1], True
 
 
+def invalidate(
+    reader: ChainReader,
+    tx: Transactor,
+    admin: LocalAccount,
+    credit_code: str,
+    year: int,
+    index: int,
+    reason: str,
+) -> None:
+    """Marks record `index` of `year` invalid (enterprise admin); it stays readable."""
+    carbon = reader.contract("EnterpriseCarbon", reader.enterprise(credit_code).carbon)
+    call = carbon.functions.invalidate(year, index, reason)
+    tx.send(admin, call, f"invalidating {credit_code} {year} #{index}")
+
+
 def standards_set_id(
     reader: ChainReader, tx: Transactor, admin: LocalAccount, chosen: standards.StandardSet
 ) -> int:

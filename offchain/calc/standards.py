@@ -1,12 +1,15 @@
 """A set of standards to calculate with: factor library, formula library and calculation code,
 read from files or pulled from chain with every digest checked and every document validated."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from offchain.chain.reader import ChainReader, StandardRef
+if TYPE_CHECKING:  # offline calculation needs no chain library
+    from offchain.chain.reader import ChainReader, StandardRef
 from offchain.core.documents import load, load_file, read_file
 from offchain.core.names import parse_index_name, series_of
 from offchain.errors import CarbonError, DocumentError

@@ -31,6 +31,9 @@ class SolidityEnum(IntEnum):
     def __str__(self) -> str:
         return self.solidity
 
+    def __format__(self, spec: str) -> str:
+        return format(self.solidity, spec)
+
 
 class EntryStatus(SolidityEnum):
     """`IDataLayer.Status`: an entry is created InProgress and ends Completed or Cancelled."""

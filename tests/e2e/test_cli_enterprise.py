@@ -80,3 +80,72 @@ def test_keys_publish_is_idempotent(carbon):
     first = carbon("keys", "publish", "--as", "dev:8")
     again = carbon("keys", "publish", "--as", "dev:8")
     assert first.exit_code == 0 and "already published" in again.output
+
+
+def test_a_year_from_submission_through_rectification_to_closed(carbon, activity, evidence):
+    """Every command of the yearly cycle, as each actor runs it: the enterprise submits and
+    rectifies, the agency publishes its key and records its verdict, the regulator approves,
+    opens, assigns and closes."""
+    code, agency, year = "91110000CLI000003A", "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720", "2023"
+    onboarded = carbon(
+        *onboard_args(
+            code,
+            "dev:0",
+            admin="0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+            account="0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+        )
+    )
+    assert onboarded.exit_code == 0, onboarded.output
+    submitted = carbon(*submit_args(code, activity, "四月", "dev:3", evidence), "--writer", "dev:4")
+    assert submitted.exit_code == 0, submitted.output
+    assert f"submitted {code} 2023 #0 四月: 288.324366 tCO2e" in submitted.output
+
+    document = json.loads(activity.read_text("utf-8"))
+    document["title"] += "(整改后)"
+    activity.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    why = activity.parent / "rectification.txt"
+    why.write_text("整改说明: 四月台账更正\n", "utf-8")
+    rectify = ["enterprise", "rectify", "--enterprise", code, "--year", year, "--index", "0"]
+    rectified = carbon(
+        *rectify,
+        "--title",
+        "四月(整改后)",
+        "--activity",
+        str(activity),
+        "--rectification-evidence",
+        str(why),
+        *(arg for path in evidence for arg in ("--evidence", str(path))),
+        "--as",
+        "dev:3",
+        "--writer",
+        "dev:4",
+    )
+    assert rectified.exit_code == 0, rectified.output
+    records = json.loads(
+        carbon("enterprise", "records", "--enterprise", code, "--year", year).output
+    )
+    assert [(r["index"], r["valid"], r["replaces"]) for r in records] == [
+        (0, False, None),
+        (1, True, 0),
+    ]
+    assert records[1]["result_tco2e"] == "288.324366"
+    assert records[1]["rectification_evidence"].startswith("0x")
+
+    assert carbon("keys", "publish", "--as", "dev:9").exit_code == 0
+    approve = ["agency", "approve", "--address", agency, "--name", "核查", "--licence", "L-9"]
+    approved = carbon(*approve, "--as", "dev:0")
+    assert approved.output.strip() == f"{agency}: Approved", approved.output
+    which = ["--enterprise", code, "--year", year]
+    opened = carbon("verification", "open", *which, "--agency", agency.lower(), "--as", "dev:0")
+    assert opened.output.strip() == f"{code} 2023: Assigned", opened.output
+
+    verified = carbon("verify", *which, "--key", "dev:9", "--submit", "--out", str(activity.parent))
+    assert verified.exit_code == 0, verified.output
+    assert "the verification is now Passed" in verified.output
+    closed = carbon("verification", "close", *which, "--as", "dev:0")
+    assert closed.output.strip() == f"{code} 2023: Closed, verified emissions 288.324366 tCO2e"
+    status = json.loads(carbon("verification", "status", *which).output)
+    assert status["state"] == "Closed"
+    [verdict] = status["verdicts"]
+    assert verdict["passed"] and verdict["recomputed_tco2e"] == "288.324366"
+    assert verdict["agency"] == agency and verdict["report"].startswith("0x")

@@ -1,4 +1,4 @@
-"""offchain.core.crypto: envelopes the enterprise, the regulator and the agency can open, nobody else."""
+"""offchain.core.crypto: envelopes the enterprise, regulator and agency can open, nobody else."""
 
 import base64
 import json

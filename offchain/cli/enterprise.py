@@ -1,0 +1,243 @@
+"""`carbon enterprise`: onboarding (regulator), records and evidence (enterprise backend)."""
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from offchain.cli import options
+from offchain.cli.app import App, pass_app
+from offchain.cli.output import emit, progress
+
+if TYPE_CHECKING:
+    from offchain.actions.enterprise import Submission
+    from offchain.chain.bindings import Record
+
+# What a submission reports through its progress callback, in order.
+SUBMISSION_STEPS = ("checked", "evidence stored", "activity data stored", "record submitted")
+
+
+@click.group()
+def enterprise() -> None:
+    """Enterprises: onboarding (regulator), records and evidence (enterprise backend)."""
+
+
+@enterprise.command("onboard")
+@click.option("--name", required=True, help="Enterprise name.")
+@click.option("--credit-code", required=True, help="Unified social credit code (统一社会信用代码).")
+@click.option("--industry", required=True, help="Two-digit industry code, e.g. 01.")
+@click.option("--region", required=True, help="Region, e.g. 北京.")
+@click.option(
+    "--admin", "admin_address", required=True, help="Address of the carbon administrator."
+)
+@click.option(
+    "--account", "account_address", required=True, help="Address that writes data entries."
+)
+@options.AS
+@pass_app
+def enterprise_onboard(
+    app: App,
+    name: str,
+    credit_code: str,
+    industry: str,
+    region: str,
+    admin_address: str,
+    account_address: str,
+    signer: str,
+) -> None:
+    """Create an enterprise's EnterpriseCarbon and DataLayer (regulator; idempotent)."""
+    from eth_utils import is_address
+
+    from offchain.actions.onboarding import onboard
+    from offchain.chain.bindings import Onboarding
+
+    if len(industry) != 2 or not industry.isdigit():
+        raise click.UsageError(f"--industry {industry!r}: expected two digits such as 01")
+    reader = app.reader
+    for label, address in (("--admin", admin_address), ("--account", account_address)):
+        if not is_address(address):
+            raise click.UsageError(f"{label} {address!r} is not an Ethereum address")
+    onboarding = Onboarding(name, credit_code, industry, region, admin_address, account_address)
+    carbon, created = onboard(reader, app.tx, app.signer(signer), onboarding)
+    if not created:
+        click.echo(f"already onboarded: {credit_code} -> {carbon}")
+        return
+    layer = reader.enterprise(credit_code).data_layer
+    click.echo(f"onboarded {name} ({credit_code}): EnterpriseCarbon {carbon}, DataLayer {layer}")
+
+
+@enterprise.command("submit")
+@options.ENTERPRISE
+@options.YEAR
+@click.option("--title", required=True, help="Record title, e.g. 2023年4月.")
+@options.ACTIVITY
+@options.EVIDENCE
+@options.ENCRYPT_FOR
+@click.option("--at", "pinned", multiple=True, metavar="NAME", help="Pin a standards index name.")
+@options.AGGREGATED
+@options.WRITER
+@options.OUTCOME_JSON
+@options.AS
+@pass_app
+def enterprise_submit(
+    app: App,
+    credit_code: str,
+    year: int,
+    title: str,
+    activity: Path,
+    evidence: tuple[Path, ...],
+    encrypt_for: tuple[str, ...],
+    pinned: tuple[str, ...],
+    aggregated: bool,
+    writer_spec: str | None,
+    as_json: bool,
+    signer: str,
+) -> None:
+    """Store evidence, compute from the chain's standards and submit the record (safe to retry)."""
+    from offchain.actions.enterprise import Submission
+
+    submission = Submission(
+        credit_code, year, title, activity, evidence, encrypt_for, pinned, aggregated
+    )
+    _run_submission(app, submission, writer_spec or signer, signer, as_json)
+
+
+@enterprise.command("rectify")
+@options.ENTERPRISE
+@options.YEAR
+@click.option("--index", "replaces", type=int, required=True, help="The record being replaced.")
+@click.option("--title", required=True, help="Title of the rectified record, e.g. 4月(整改后).")
+@options.ACTIVITY
+@click.option(
+    "--rectification-evidence",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The rectification file (整改文件) that explains the change.",
+)
+@options.EVIDENCE
+@options.ENCRYPT_FOR
+@options.AGGREGATED
+@options.WRITER
+@options.OUTCOME_JSON
+@options.AS
+@pass_app
+def enterprise_rectify(
+    app: App,
+    credit_code: str,
+    year: int,
+    replaces: int,
+    title: str,
+    activity: Path,
+    rectification_evidence: Path,
+    evidence: tuple[Path, ...],
+    encrypt_for: tuple[str, ...],
+    aggregated: bool,
+    writer_spec: str | None,
+    as_json: bool,
+    signer: str,
+) -> None:
+    """Replace a record with a rectified one (整改): both stay, linked (safe to retry)."""
+    from offchain.actions.enterprise import Submission
+
+    submission = Submission(
+        credit_code,
+        year,
+        title,
+        activity,
+        evidence,
+        encrypt_for,
+        (),
+        aggregated,
+        replaces,
+        rectification_evidence,
+    )
+    _run_submission(app, submission, writer_spec or signer, signer, as_json)
+
+
+def _run_submission(
+    app: App, submission: "Submission", writer_spec: str, admin_spec: str, as_json: bool
+) -> None:
+    from offchain.actions.enterprise import EnterpriseBackend
+
+    backend = EnterpriseBackend(
+        app.reader, app.tx, app.store, app.signer(writer_spec), app.signer(admin_spec)
+    )
+    # Fault injection for the tests that kill a submission mid-way: pause after a named step.
+    pause_after = os.environ.get("CARBON_PAUSE_AFTER")
+    label = f"{submission.credit_code} {submission.title}"
+    with progress(len(SUBMISSION_STEPS), label) as bar:
+
+        def step(name: str) -> None:
+            bar.update(1)
+            if name == pause_after:
+                click.echo(f"paused after {name}", err=True)
+                time.sleep(3600)
+
+        outcome = backend.submit(submission, progress=step)
+    if as_json:
+        emit(
+            {
+                "enterprise": submission.credit_code,
+                "year": submission.year,
+                "index": outcome.index,
+                "data": outcome.data,
+                "created": outcome.created,
+                **outcome.result.to_json(),
+                "standards": outcome.standards,
+                "evidence": outcome.evidence,
+            }
+        )
+        return
+    verb = "submitted" if outcome.created else "already on chain:"
+    click.echo(
+        f"{verb} {submission.credit_code} {submission.year} #{outcome.index} "
+        f"{submission.title}: {outcome.result.to_json()['total']} tCO2e (data {outcome.data})"
+    )
+
+
+@enterprise.command("records")
+@options.ENTERPRISE
+@options.YEAR
+@pass_app
+def enterprise_records(app: App, credit_code: str, year: int) -> None:
+    """List an enterprise's records of a year, valid or not."""
+    reader = app.reader
+    carbon = reader.enterprise(credit_code).carbon
+    emit([_record_json(record) for record in reader.records(carbon, year)])
+
+
+def _record_json(record: "Record") -> dict[str, Any]:
+    from offchain.core.units import tonnes
+
+    return {
+        "index": record.index,
+        "data": record.data,
+        "valid": record.valid,
+        "aggregated": record.aggregated,
+        "self_measured": record.self_measured,
+        "result_tco2e": tonnes(record.result),
+        "standards_set": record.standards_set,
+        "replaces": record.replaced_index,
+        "submitter": record.submitter,
+        "submitted_at": record.submitted_at,
+        "rectification_evidence": record.rectification_evidence,
+    }
+
+
+@enterprise.command("invalidate")
+@options.ENTERPRISE
+@options.YEAR
+@click.option("--index", type=int, required=True)
+@click.option("--reason", required=True)
+@options.AS
+@pass_app
+def enterprise_invalidate(
+    app: App, credit_code: str, year: int, index: int, reason: str, signer: str
+) -> None:
+    """Mark a record invalid; it stays readable (enterprise admin)."""
+    from offchain.actions.enterprise import invalidate
+
+    invalidate(app.reader, app.tx, app.signer(signer), credit_code, year, index, reason)
+    click.echo(f"invalidated {credit_code} {year} #{index}: {reason}")

@@ -1,0 +1,44 @@
+"""Options several commands share, declared once so their names, help and defaults agree."""
+
+from pathlib import Path
+
+import click
+
+AS = click.option(
+    "--as",
+    "signer",
+    envvar="CARBON_ACCOUNT",
+    required=True,
+    metavar="SPEC",
+    help="Signing account: dev:N (local chains), env:VAR (hex key) or keystore:PATH.",
+)
+ENTERPRISE = click.option(
+    "--enterprise", "credit_code", required=True, help="Credit code of the enterprise."
+)
+YEAR = click.option("--year", type=int, required=True)
+
+# The options a submission and a rectification share.
+ACTIVITY = click.option("--activity", type=click.Path(path_type=Path), required=True)
+EVIDENCE = click.option(
+    "--evidence",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Evidence file (ledger, invoice, test report); repeatable.",
+)
+ENCRYPT_FOR = click.option(
+    "--encrypt-for",
+    multiple=True,
+    metavar="ADDR",
+    help="Encrypt the evidence for this reader (repeatable); the writer is added.",
+)
+AGGREGATED = click.option(
+    "--aggregated", is_flag=True, help="A quarter or annual record summing others."
+)
+WRITER = click.option(
+    "--writer",
+    "writer_spec",
+    default=None,
+    metavar="SPEC",
+    help="Account that stores data entries (default: --as).",
+)
+OUTCOME_JSON = click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")

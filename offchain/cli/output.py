@@ -1,0 +1,38 @@
+"""Everything the CLI prints: JSON for machines, tables for people, progress bars on stderr.
+
+Progress goes to stderr so that stdout stays parseable when a command prints JSON.
+"""
+
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+
+def emit(data: Any) -> None:
+    """Prints `data` as indented JSON, non-ASCII (Chinese names) left readable."""
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
+    """Prints rows as a table for people (rich is imported only when a table is printed)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    grid = Table(title=title)
+    for header in headers:
+        grid.add_column(header)
+    for row in rows:
+        grid.add_row(*(str(cell) for cell in row))
+    Console().print(grid)
+
+
+def progress(length: int, label: str) -> "ProgressBar[int]":
+    """A progress bar on stderr of `length` steps; use as a context manager, `.update(1)`."""
+    return click.progressbar(length=length, label=label, file=sys.stderr)

@@ -1,0 +1,80 @@
+"""`carbon verification`: the yearly verification of an enterprise — open and assign, close
+(regulator), status (anyone)."""
+
+import click
+
+from offchain.cli import options
+from offchain.cli.app import App, pass_app
+from offchain.cli.output import emit
+
+
+@click.group()
+def verification() -> None:
+    """The yearly verification: open and assign, close (regulator), status (anyone)."""
+
+
+@verification.command("open")
+@options.ENTERPRISE
+@options.YEAR
+@click.option("--agency", "agency_address", required=True, help="Approved agency to assign.")
+@options.AS
+@pass_app
+def verification_open(
+    app: App, credit_code: str, year: int, agency_address: str, signer: str
+) -> None:
+    """Open an enterprise-year and assign an approved agency (idempotent)."""
+    from eth_utils import is_address, to_checksum_address
+
+    from offchain.actions.verification import Workflow
+
+    reader = app.reader
+    flow = Workflow(reader, app.tx)
+    carbon = reader.enterprise(credit_code).carbon
+    if not is_address(agency_address):
+        raise click.UsageError(f"--agency {agency_address!r} is not an Ethereum address")
+    flow.open_and_assign(app.signer(signer), carbon, year, to_checksum_address(agency_address))
+    click.echo(f"{credit_code} {year}: {flow.state(carbon, year)}")
+
+
+@verification.command("close")
+@options.ENTERPRISE
+@options.YEAR
+@options.AS
+@pass_app
+def verification_close(app: App, credit_code: str, year: int, signer: str) -> None:
+    """Close a passed year with the agency's recomputed total as the verified emissions."""
+    from offchain.actions.verification import Workflow
+    from offchain.core.units import tonnes
+
+    reader = app.reader
+    carbon = reader.enterprise(credit_code).carbon
+    verified = Workflow(reader, app.tx).close(app.signer(signer), carbon, year)
+    click.echo(f"{credit_code} {year}: Closed, verified emissions {tonnes(verified)} tCO2e")
+
+
+@verification.command("status")
+@options.ENTERPRISE
+@options.YEAR
+@pass_app
+def verification_status(app: App, credit_code: str, year: int) -> None:
+    """Where the verification of an enterprise-year stands, with every verdict."""
+    from offchain.core.units import tonnes
+
+    reader = app.reader
+    carbon = reader.enterprise(credit_code).carbon
+    emit(
+        {
+            "state": str(reader.verification(carbon, year).state),
+            "verdicts": [
+                {
+                    "passed": v.passed,
+                    "recomputed_tco2e": tonnes(v.recomputed),
+                    "report": v.report,
+                    "agency": v.agency,
+                    "at": v.at,
+                    "reason": v.reason,
+                }
+                for v in reader.verdicts(carbon, year)
+            ],
+        }
+    )
