@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import verify_support
 from eth_abi import encode
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
@@ -35,12 +36,11 @@ from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.core.documents import sha256_hex
 from offchain.core.store import FolderStore
-from offchain.paths import SEEDS
 from offchain.verify.verifier import Verifier
 
 YEAR = 2023
 SIZES = (1, 10, 100, 1000)
-SEASON = (1.12, 1.05, 0.96, 0.90, 0.93, 1.02, 1.10, 1.11, 0.97, 0.92, 0.95, 1.07)
+SEASON = verify_support.SEASON
 # The evidenced enterprise uses the e2e accounts of enterprise_bench; generated ones their own.
 REGULATOR, ADMIN, WRITER = dev_account(0), dev_account(3), dev_account(4)
 GEN_ADMIN, GEN_WRITER = dev_account(8), dev_account(9)
@@ -140,21 +140,13 @@ def _evidenced(reader: ChainReader, tx: Transactor, folder: Path) -> str:
         tx.send(REGULATOR, call, "onboard")
     backend = EnterpriseBackend(reader, tx, reader.store, WRITER, ADMIN)
     folder.mkdir(parents=True, exist_ok=True)
-    sample = json.loads((SEEDS / "activity" / "seed001_example.json").read_text("utf-8"))
     months, files = [], []
     for month, load in enumerate(SEASON, start=1):
         report = folder / f"test_report_{month:02d}.txt"
         report.write_text(f"{code} 燃煤自测因子检测报告 {YEAR}-{month:02d}\n", "utf-8")
         ledger = folder / f"ledger_{month:02d}.csv"
         ledger.write_text(f"{code},{YEAR}-{month:02d},燃煤,{round(100 * load, 3)}\n", "utf-8")
-        document = copy.deepcopy(sample)
-        document.update(title=f"{code} {YEAR}年{month}月", period={"year": YEAR, "month": month})
-        document["extrainfo"] = []
-        for record in document["records"]:
-            for key in ("FC", "AC", "B"):
-                if key in record:
-                    record[key] = round(record[key] * load, 3)
-        document["records"][0]["evidence"] = sha256_hex(report.read_bytes())
+        document = verify_support.month_document(month, code, report)
         path = folder / f"activity_{month:02d}.json"
         path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
         backend.submit(Submission(code, YEAR, f"{YEAR}年{month}月", path, [report, ledger]))

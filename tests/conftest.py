@@ -4,26 +4,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from account_fixtures import account_fixture
 
-
-@pytest.fixture(scope="session")
-def regulator(accounts):
-    return accounts[0]
-
-
-@pytest.fixture(scope="session")
-def editor(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="session")
-def writer(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="session")
-def stranger(accounts):
-    return accounts[7]
+regulator = account_fixture("regulator", 0)
+editor = account_fixture("editor", 1)
+writer = account_fixture("writer", 2)
+stranger = account_fixture("stranger", 7)
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +49,25 @@ def stored_document(data_layer, writer) -> bytes:
 
 
 @pytest.fixture(scope="module")
+def make_library(deploy_proxy, regulator, editor, index, data_layer, stored_document):
+    """Deploys a standards library of `kind` whose revision 0 is `stored_document`."""
+
+    def make(kind: str = "FactorLibrary", title: str = "lib") -> Any:
+        return deploy_proxy(
+            kind,
+            regulator,
+            editor,
+            index.address,
+            ("01", "2023", title),
+            "1.0.0",
+            data_layer.address,
+            stored_document,
+        )
+
+    return make
+
+
+@pytest.fixture(scope="module")
 def factory(project, deploy_proxy, regulator, index):
     carbon_impl = regulator.deploy(project.EnterpriseCarbon)
     layer_impl = regulator.deploy(project.DataLayer)
@@ -72,7 +77,7 @@ def factory(project, deploy_proxy, regulator, index):
 
 
 @pytest.fixture(scope="module")
-def standards_set(deploy_proxy, regulator, editor, index, data_layer, stored_document) -> int:
+def standards_set(make_library, editor, index) -> int:
     """Id of a standards set naming GB_01 factor, formula and code, revision 0 of each."""
     names = {
         "FactorLibrary": "GB_01_factor_20231001_0000",
@@ -80,16 +85,6 @@ def standards_set(deploy_proxy, regulator, editor, index, data_layer, stored_doc
         "CalcCode": "GB_calculate_20231001_0000",
     }
     for kind, name in names.items():
-        library = deploy_proxy(
-            kind,
-            regulator,
-            editor,
-            index.address,
-            ("01", "2023", name),
-            "1.0.0",
-            data_layer.address,
-            stored_document,
-        )
-        index.register(name, library.address, sender=editor)
+        index.register(name, make_library(kind, name).address, sender=editor)
     fields = [part for name in names.values() for part in (name, 0)]
     return index.registerStandardsSet(tuple(fields), sender=editor).return_value

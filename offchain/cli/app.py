@@ -93,5 +93,9 @@ class App:
 
         return load_account(spec, self.chain_id)
 
+    def carbon(self, credit_code: str) -> str:
+        """The EnterpriseCarbon address of the enterprise with `credit_code`."""
+        return self.reader.enterprise(credit_code).carbon
+
 
 pass_app = click.make_pass_decorator(App)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 
+from offchain.cli import options
 from offchain.cli.app import App, pass_app
 from offchain.cli.output import progress
 
@@ -12,13 +13,7 @@ RECORDS_PER_ENTERPRISE = 13
 
 
 @click.command("demo")
-@click.option(
-    "--work",
-    type=click.Path(path_type=Path),
-    default=Path(".demo"),
-    show_default=True,
-    help="Folder for the generated activity data and evidence files.",
-)
+@options.folder("--work", ".demo", "Folder for the generated activity data and evidence files.")
 @pass_app
 def demo_command(app: App, work: Path) -> None:
     """Onboard three sample enterprises, submit their 2023 records, and have the agency verify

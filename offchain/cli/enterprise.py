@@ -69,8 +69,7 @@ def enterprise_onboard(
 
 
 @enterprise.command("submit")
-@options.ENTERPRISE
-@options.YEAR
+@options.enterprise_year
 @click.option("--title", required=True, help="Record title, e.g. 2023年4月.")
 @options.ACTIVITY
 @options.EVIDENCE
@@ -105,8 +104,7 @@ def enterprise_submit(
 
 
 @enterprise.command("rectify")
-@options.ENTERPRISE
-@options.YEAR
+@options.enterprise_year
 @click.option("--index", "replaces", type=int, required=True, help="The record being replaced.")
 @click.option("--title", required=True, help="Title of the rectified record, e.g. 4月(整改后).")
 @options.ACTIVITY
@@ -198,13 +196,11 @@ def _run_submission(
 
 
 @enterprise.command("records")
-@options.ENTERPRISE
-@options.YEAR
+@options.enterprise_year
 @pass_app
 def enterprise_records(app: App, credit_code: str, year: int) -> None:
     """List an enterprise's records of a year, valid or not."""
-    reader = app.reader
-    carbon = reader.enterprise(credit_code).carbon
+    reader, carbon = app.reader, app.carbon(credit_code)
     emit([_record_json(record) for record in reader.records(carbon, year)])
 
 
@@ -227,8 +223,7 @@ def _record_json(record: "Record") -> dict[str, Any]:
 
 
 @enterprise.command("invalidate")
-@options.ENTERPRISE
-@options.YEAR
+@options.enterprise_year
 @click.option("--index", type=int, required=True)
 @click.option("--reason", required=True)
 @options.AS

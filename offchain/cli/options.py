@@ -1,8 +1,12 @@
 """Options several commands share, declared once so their names, help and defaults agree."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 AS = click.option(
     "--as",
@@ -16,6 +20,19 @@ ENTERPRISE = click.option(
     "--enterprise", "credit_code", required=True, help="Credit code of the enterprise."
 )
 YEAR = click.option("--year", type=int, required=True)
+
+
+def enterprise_year(command: F) -> F:
+    """--enterprise and --year: the enterprise-year a command is about."""
+    return ENTERPRISE(YEAR(command))
+
+
+def folder(flag: str, default: str, help: str) -> Callable[[F], F]:
+    """An option naming a folder the command writes into."""
+    return click.option(
+        flag, type=click.Path(path_type=Path), default=Path(default), show_default=True, help=help
+    )
+
 
 # The options a submission and a rectification share.
 ACTIVITY = click.option("--activity", type=click.Path(path_type=Path), required=True)

@@ -14,8 +14,7 @@ def verification() -> None:
 
 
 @verification.command("open")
-@options.ENTERPRISE
-@options.YEAR
+@options.enterprise_year
 @click.option("--agency", "agency_address", required=True, help="Approved agency to assign.")
 @options.AS
 @pass_app
@@ -27,9 +26,8 @@ def verification_open(
 
     from offchain.actions.verification import Workflow
 
-    reader = app.reader
+    reader, carbon = app.reader, app.carbon(credit_code)
     flow = Workflow(reader, app.tx)
-    carbon = reader.enterprise(credit_code).carbon
     if not is_address(agency_address):
         raise click.UsageError(f"--agency {agency_address!r} is not an Ethereum address")
     flow.open_and_assign(app.signer(signer), carbon, year, to_checksum_address(agency_address))
@@ -37,8 +35,7 @@ def verification_open(
 
 
 @verification.command("close")
-@options.ENTERPRISE
-@options.YEAR
+@options.enterprise_year
 @options.AS
 @pass_app
 def verification_close(app: App, credit_code: str, year: int, signer: str) -> None:
@@ -46,22 +43,19 @@ def verification_close(app: App, credit_code: str, year: int, signer: str) -> No
     from offchain.actions.verification import Workflow
     from offchain.core.units import tonnes
 
-    reader = app.reader
-    carbon = reader.enterprise(credit_code).carbon
+    reader, carbon = app.reader, app.carbon(credit_code)
     verified = Workflow(reader, app.tx).close(app.signer(signer), carbon, year)
     click.echo(f"{credit_code} {year}: Closed, verified emissions {tonnes(verified)} tCO2e")
 
 
 @verification.command("status")
-@options.ENTERPRISE
-@options.YEAR
+@options.enterprise_year
 @pass_app
 def verification_status(app: App, credit_code: str, year: int) -> None:
     """Where the verification of an enterprise-year stands, with every verdict."""
     from offchain.core.units import tonnes
 
-    reader = app.reader
-    carbon = reader.enterprise(credit_code).carbon
+    reader, carbon = app.reader, app.carbon(credit_code)
     emit(
         {
             "state": str(reader.verification(carbon, year).state),

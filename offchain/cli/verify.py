@@ -10,8 +10,7 @@ from offchain.cli.output import emit
 
 
 @click.command("verify")
-@options.ENTERPRISE
-@options.YEAR
+@options.enterprise_year
 @click.option(
     "--key",
     "key_spec",
@@ -19,13 +18,7 @@ from offchain.cli.output import emit
     metavar="SPEC",
     help="Account whose key decrypts encrypted evidence: dev:N, env:VAR or keystore:PATH.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder for verification_<code>_<year>.json and .md.",
-)
+@options.folder("--out", "reports", "Folder for verification_<code>_<year>.json and .md.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
     "--submit",
@@ -67,7 +60,7 @@ def verify_command(
         from offchain.actions.verification import VerdictSubmission, Workflow
 
         verdict = VerdictSubmission.of_report(report, app.store.put(json_path.read_bytes()))
-        carbon = app.reader.enterprise(credit_code).carbon
+        carbon = app.carbon(credit_code)
         state = Workflow(app.reader, app.tx).record(agency, carbon, year, verdict)
         click.echo(f"  verdict recorded on chain; the verification is now {state}")
     if as_json:

@@ -7,17 +7,8 @@ import pytest
 
 
 @pytest.fixture
-def factor_library(deploy_proxy, regulator, editor, index, data_layer, stored_document):
-    library = deploy_proxy(
-        "FactorLibrary",
-        regulator,
-        editor,
-        index.address,
-        ("01", "2023", "lib"),
-        "1.0.0",
-        data_layer.address,
-        stored_document,
-    )
+def factor_library(make_library, index, editor):
+    library = make_library("FactorLibrary")
     index.register("GB_01_factor_20231001_0000", library.address, sender=editor)
     return library
 

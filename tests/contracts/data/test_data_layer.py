@@ -5,8 +5,7 @@ import hashlib
 import ape
 import pytest
 
-IN_PROGRESS, COMPLETED, CANCELLED = 1, 2, 3
-DIGEST_ONLY, STATE, LOG = 0, 1, 2
+from offchain.chain.bindings import EntryStatus, StorageMode
 
 
 def sha(data: bytes) -> bytes:
@@ -19,8 +18,8 @@ def test_state_entry_is_keyed_by_sha256_and_reads_back(data_layer, writer):
     assert data_layer.content(sha(content)) == content
     entry = data_layer.entry(sha(content))
     assert (entry.status, entry.mode, entry.size, entry.creator) == (
-        IN_PROGRESS,
-        STATE,
+        EntryStatus.IN_PROGRESS,
+        StorageMode.STATE,
         len(content),
         writer.address,
     )
@@ -45,7 +44,11 @@ def test_digest_only_entry_keeps_digest_and_size(data_layer, writer):
     digest = sha(b"large file kept off chain")
     data_layer.storeDigest(digest, 123_456, [], sender=writer)
     entry = data_layer.entry(digest)
-    assert (entry.mode, entry.size, entry.status) == (DIGEST_ONLY, 123_456, IN_PROGRESS)
+    assert (entry.mode, entry.size, entry.status) == (
+        StorageMode.DIGEST_ONLY,
+        123_456,
+        EntryStatus.IN_PROGRESS,
+    )
 
 
 def test_content_of_a_non_state_entry_is_refused(data_layer, writer):
@@ -136,13 +139,15 @@ def test_strangers_cannot_add_dependencies(data_layer, writer, stranger):
         data_layer.addDependency(sha(b"a"), sha(b"b"), sender=stranger)
 
 
-@pytest.mark.parametrize(("method", "status"), [("complete", COMPLETED), ("cancel", CANCELLED)])
+@pytest.mark.parametrize(
+    ("method", "status"), [("complete", EntryStatus.COMPLETED), ("cancel", EntryStatus.CANCELLED)]
+)
 def test_status_moves_once_out_of_in_progress(data_layer, writer, method, status):
     data_layer.storeInLog(b"doc", [], sender=writer)
     receipt = getattr(data_layer, method)(sha(b"doc"), sender=writer)
     assert data_layer.statusOf(sha(b"doc")) == status
     [event] = data_layer.StatusChanged.from_receipt(receipt)
-    assert (event.previous, event.current) == (IN_PROGRESS, status)
+    assert (event.previous, event.current) == (EntryStatus.IN_PROGRESS, status)
 
 
 @pytest.mark.parametrize("first", ["complete", "cancel"])

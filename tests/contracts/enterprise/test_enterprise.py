@@ -4,19 +4,15 @@ import hashlib
 
 import ape
 import pytest
+from account_fixtures import account_fixture
+
+from offchain.chain.bindings import EntryStatus
 
 CODE = "91110000MA01ABCD1X"
-COMPLETED, IN_PROGRESS = 2, 1
 
 
-@pytest.fixture(scope="module")
-def admin(accounts):
-    return accounts[3]
-
-
-@pytest.fixture(scope="module")
-def account(accounts):
-    return accounts[4]
+admin = account_fixture("admin", 3, scope="module")
+account = account_fixture("account", 4, scope="module")
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +186,7 @@ def test_admin_submits_a_record_with_everything_it_pins(
         0,
         admin.address,
     )
-    assert record.dataStatus == COMPLETED
+    assert record.dataStatus == EntryStatus.COMPLETED
     [event] = carbon.RecordSubmitted.from_receipt(receipt)
     assert (event.title, event.result, event.data) == ("一月", 274_202_236, data)
 

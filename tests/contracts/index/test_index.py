@@ -6,23 +6,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 
-@pytest.fixture
-def make_library(deploy_proxy, regulator, editor, index, data_layer, stored_document):
-    def make(kind: str = "FactorLibrary"):
-        return deploy_proxy(
-            kind,
-            regulator,
-            editor,
-            index.address,
-            ("01", "2023", "lib"),
-            "1.0.0",
-            data_layer.address,
-            stored_document,
-        )
-
-    return make
-
-
 @pytest.mark.parametrize(
     ("name", "kind", "series"),
     [

@@ -4,8 +4,8 @@ import ape
 import pytest
 from eth_keys import keys
 
-NONE, APPROVED, SUSPENDED, REVOKED = range(4)
-S_NONE, S_OPEN, S_ASSIGNED, S_PASSED, S_FAILED, S_CLOSED = range(6)
+from offchain.chain.bindings import AgencyStatus, VerificationState
+
 YEAR = 2023
 REPORT = b"\x42" * 32
 
@@ -52,7 +52,7 @@ def test_an_approved_agency_is_known_with_its_key(registry, agency):
         "示范核查机构",
         "CNAS-V0001",
         public_key(agency),
-        APPROVED,
+        AgencyStatus.APPROVED,
     )
     assert registry.agencies() == [agency.address]
 
@@ -68,7 +68,9 @@ def test_an_agency_key_must_be_its_own(registry, regulator, accounts):
 
 
 def test_an_agency_is_approved_once(registry, regulator, agency):
-    with ape.reverts(registry.InvalidAgencyStatus, agency=agency.address, status=APPROVED):
+    with ape.reverts(
+        registry.InvalidAgencyStatus, agency=agency.address, status=AgencyStatus.APPROVED
+    ):
         registry.approve(agency, "again", "y", public_key(agency), sender=regulator)
 
 
@@ -76,12 +78,12 @@ def test_suspend_reinstate_revoke_keep_a_history(registry, regulator, agency):
     registry.suspend(agency, "licence under review", sender=regulator)
     registry.reinstate(agency, "review passed", sender=regulator)
     registry.revoke(agency, "licence withdrawn", sender=regulator)
-    assert registry.statusOf(agency) == REVOKED
+    assert registry.statusOf(agency) == AgencyStatus.REVOKED
     assert [(h.status, h.reason) for h in registry.statusHistory(agency)] == [
-        (APPROVED, "approved"),
-        (SUSPENDED, "licence under review"),
-        (APPROVED, "review passed"),
-        (REVOKED, "licence withdrawn"),
+        (AgencyStatus.APPROVED, "approved"),
+        (AgencyStatus.SUSPENDED, "licence under review"),
+        (AgencyStatus.APPROVED, "review passed"),
+        (AgencyStatus.REVOKED, "licence withdrawn"),
     ]
 
 
@@ -112,7 +114,7 @@ def test_a_passed_verification_closes_with_the_recomputed_total(
     assert len(assigned.VerdictRecorded.from_receipt(receipt)) == 1
     receipt = assigned.close(enterprise, YEAR, sender=regulator)
     assert assigned.verifiedEmissions(enterprise, YEAR) == 288_324_366
-    assert assigned.verification(enterprise, YEAR).state == S_CLOSED
+    assert assigned.verification(enterprise, YEAR).state == VerificationState.CLOSED
     assert len(assigned.VerificationClosed.from_receipt(receipt)) == 1
 
 
@@ -122,7 +124,7 @@ def test_a_failed_verification_is_verified_again_after_rectification(
     assigned.recordVerdict(
         enterprise, YEAR, False, 1, REPORT, "record 3 recomputes to 2", sender=agency
     )
-    assert assigned.verification(enterprise, YEAR).state == S_FAILED
+    assert assigned.verification(enterprise, YEAR).state == VerificationState.FAILED
     assigned.recordVerdict(enterprise, YEAR, True, 2, REPORT, "", sender=agency)
     assigned.close(enterprise, YEAR, sender=regulator)
     assert [v.passed for v in assigned.verdicts(enterprise, YEAR)] == [False, True]
@@ -148,7 +150,9 @@ def test_a_suspended_agency_cannot_record_verdicts(
 
 def test_only_approved_agencies_are_assigned(verification, regulator, enterprise, stranger):
     verification.open(enterprise, YEAR, sender=regulator)
-    with ape.reverts(verification.AgencyNotApproved, agency=stranger.address, status=NONE):
+    with ape.reverts(
+        verification.AgencyNotApproved, agency=stranger.address, status=AgencyStatus.NONE
+    ):
         verification.assign(enterprise, YEAR, stranger, sender=regulator)
 
 
@@ -160,34 +164,36 @@ def test_only_the_regulator_steers_the_workflow(verification, stranger, enterpri
 
 
 def test_a_year_is_opened_once(assigned, regulator, enterprise):
-    with ape.reverts(assigned.InvalidState, enterprise=enterprise, year=YEAR, state=S_ASSIGNED):
+    with ape.reverts(
+        assigned.InvalidState, enterprise=enterprise, year=YEAR, state=VerificationState.ASSIGNED
+    ):
         assigned.open(enterprise, YEAR, sender=regulator)
 
 
 def test_a_verdict_needs_an_assigned_agency(verification, regulator, enterprise, agency):
     verification.open(enterprise, YEAR, sender=regulator)
-    with ape.reverts(verification.InvalidState, state=S_OPEN):
+    with ape.reverts(verification.InvalidState, state=VerificationState.OPEN):
         verification.recordVerdict(enterprise, YEAR, True, 1, REPORT, "", sender=agency)
 
 
 def test_only_a_passed_verification_closes(assigned, regulator, enterprise, agency):
-    with ape.reverts(assigned.InvalidState, state=S_ASSIGNED):
+    with ape.reverts(assigned.InvalidState, state=VerificationState.ASSIGNED):
         assigned.close(enterprise, YEAR, sender=regulator)
     assigned.recordVerdict(enterprise, YEAR, False, 1, REPORT, "wrong", sender=agency)
-    with ape.reverts(assigned.InvalidState, state=S_FAILED):
+    with ape.reverts(assigned.InvalidState, state=VerificationState.FAILED):
         assigned.close(enterprise, YEAR, sender=regulator)
 
 
 def test_a_closed_year_takes_no_more_verdicts(assigned, regulator, enterprise, agency):
     assigned.recordVerdict(enterprise, YEAR, True, 5, REPORT, "", sender=agency)
     assigned.close(enterprise, YEAR, sender=regulator)
-    with ape.reverts(assigned.InvalidState, state=S_CLOSED):
+    with ape.reverts(assigned.InvalidState, state=VerificationState.CLOSED):
         assigned.recordVerdict(enterprise, YEAR, True, 6, REPORT, "", sender=agency)
 
 
 def test_verified_emissions_of_an_open_year_are_refused(verification, regulator, enterprise):
     verification.open(enterprise, YEAR, sender=regulator)
-    with ape.reverts(verification.InvalidState, state=S_OPEN):
+    with ape.reverts(verification.InvalidState, state=VerificationState.OPEN):
         verification.verifiedEmissions(enterprise, YEAR)
 
 

@@ -69,34 +69,25 @@ def test_schema_violation_names_the_path(tmp_path):
     assert "schema violation at title" in line
 
 
-def test_activity_value_of_the_wrong_type_names_record_and_key(tmp_path):
-    path = activity_file(tmp_path, [{"fuel": "燃煤", "FC": "100", "unit": "t"}])
-    line = one_line_error(calc(path))
-    assert "record 0" in line and "'FC'" in line
-
-
-def test_unknown_fuel_names_record_and_key(tmp_path):
-    path = activity_file(tmp_path, [{"fuel": "燃料X", "FC": 1, "unit": "t"}])
-    line = one_line_error(calc(path))
-    assert "record 0" in line and "燃料X" in line and "fuel" in line
-
-
-def test_misspelt_group_key_names_the_expected_one(tmp_path):
-    path = activity_file(tmp_path, [{"fule": "燃煤", "FC": 1, "unit": "t"}])
-    line = one_line_error(calc(path))
-    assert "record 0" in line and "fule" in line and "'fuel'" in line
-
-
-def test_missing_activity_value_is_named(tmp_path):
-    path = activity_file(tmp_path, [{"electricity": "净购入使用的电力", "unit": "MWh"}])
-    line = one_line_error(calc(path))
-    assert "record 0" in line and "AC" in line
-
-
-def test_unit_that_does_not_match_the_factor_is_refused(tmp_path):
-    path = activity_file(tmp_path, [{"fuel": "天然气", "FC": 1, "unit": "t"}])
-    line = one_line_error(calc(path))
-    assert "record 0" in line and "'t'" in line and "10^4Nm3" in line
+@pytest.mark.parametrize(
+    ("record", "named"),
+    [
+        pytest.param({"fuel": "燃煤", "FC": "100", "unit": "t"}, ["'FC'"], id="wrong-type"),
+        pytest.param({"fuel": "燃料X", "FC": 1, "unit": "t"}, ["燃料X", "fuel"], id="unknown-fuel"),
+        pytest.param(
+            {"fule": "燃煤", "FC": 1, "unit": "t"}, ["fule", "'fuel'"], id="misspelt-group-key"
+        ),
+        pytest.param(
+            {"electricity": "净购入使用的电力", "unit": "MWh"}, ["AC"], id="missing-value"
+        ),
+        pytest.param({"fuel": "天然气", "FC": 1, "unit": "t"}, ["'t'", "10^4Nm3"], id="wrong-unit"),
+    ],
+)
+def test_a_refused_activity_record_is_named_with_the_key_at_fault(tmp_path, record, named):
+    line = one_line_error(calc(activity_file(tmp_path, [record])))
+    assert "record 0" in line
+    for text in named:
+        assert text in line
 
 
 def test_self_measured_factor_outside_range_is_a_warning_not_an_error(tmp_path):
