@@ -1,6 +1,6 @@
 """Calculator throughput: records per second in the QuickJS sandbox and in plain Python.
 
-Run alone: python bench/calculator_bench.py [--records 100000]
+Run alone: python -m bench.calculator_bench [--records 100000]
 `rows()` gives the same measures as rows for bench/run.py.
 
 Uses the GB_01 seed libraries and

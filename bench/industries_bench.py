@@ -1,6 +1,6 @@
 """The 24 industries' libraries: how long checking them takes, and the costliest formula's speed.
 
-Run alone: python bench/industries_bench.py [--records 20000]
+Run alone: python -m bench.industries_bench [--records 20000]
 `rows()` gives the measures as {"name", "value", "unit"} rows (plus a `note`), like
 bench/calculator_bench.py:
 

@@ -9,7 +9,7 @@ libraries' default factors only). Every size is verified by a fresh `Verifier` (
 one `verify_many` call; round trips are counted by the reader.
 
 Run alone against a node where the suite is deployed:
-    python bench/verify_bench.py --deployment deployments/local.json [--enterprises 1000]
+    python -m bench.verify_bench --deployment deployments/local.json [--enterprises 1000]
 """
 
 import argparse

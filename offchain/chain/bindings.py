@@ -10,9 +10,10 @@ binding against the compiled ABI and every enum against the Solidity sources.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from enum import IntEnum
+from functools import cache, partial
 from types import UnionType
 from typing import Any, ClassVar, Self, get_args, get_type_hints
 
@@ -116,11 +117,8 @@ class Struct:
         """Named fields from the tuple a call returned, and `extra` fields outside the struct."""
         if len(raw) != len(cls.ABI):
             raise ValueError(f"{cls.SOLIDITY} has {len(cls.ABI)} components, got {len(raw)}")
-        hints = get_type_hints(cls)
-        names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
         values = {
-            name: _from_abi(abi_type, value, hints[name])
-            for name, (_, abi_type), value in zip(names, cls.ABI, raw, strict=False)
+            name: convert(value) for (name, convert), value in zip(_decoders(cls), raw, strict=True)
         }
         return cls(**values, **extra)
 
@@ -131,6 +129,18 @@ class Struct:
             _to_abi(abi_type, getattr(self, name))
             for name, (_, abi_type) in zip(names, self.ABI, strict=False)
         )
+
+
+@cache
+def _decoders(cls: type[Struct]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """Per component of `cls`: its field name and the conversion of its raw value (computed
+    once per struct: reading type hints is slow, and the verifier decodes many records)."""
+    hints = get_type_hints(cls)
+    names = [f.name for f in fields(cls)][: len(cls.ABI)]  # type: ignore[arg-type]
+    return tuple(
+        (name, partial(_from_abi, abi_type, hint=hints[name]))
+        for name, (_, abi_type) in zip(names, cls.ABI, strict=True)
+    )
 
 
 def _from_abi(abi_type: str, value: Any, hint: Any) -> Any:

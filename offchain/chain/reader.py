@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eth_abi import decode
-from eth_utils import keccak
-from eth_utils.abi import get_abi_output_types
+from eth_abi import decode, encode
+from eth_utils import function_abi_to_4byte_selector, keccak
+from eth_utils.abi import get_abi_input_types, get_abi_output_types
 from requests.exceptions import RequestException
 from web3 import HTTPProvider, Web3
 from web3.contract import Contract
@@ -73,6 +73,15 @@ class StandardRef:
     data_layer: str
 
 
+@dataclass(frozen=True)
+class _Signature:
+    """How to call one function of a contract kind without building a web3 contract."""
+
+    selector: bytes
+    inputs: list[str]
+    outputs: list[str]
+
+
 def join_chunks(codes: Sequence[bytes]) -> bytes:
     """A document kept in state, from the runtime code of its SSTORE2 chunks in order.
 
@@ -101,6 +110,7 @@ class ChainReader:
         self.max_batch = max_batch
         self.errors = ErrorDecoder(manifest.abis.values())
         self.documents: dict[str, bytes] = {}  # digest -> bytes that hash to it
+        self._signatures: dict[tuple[str, str], _Signature] = {}
 
     @property
     def round_trips(self) -> int:
@@ -150,26 +160,37 @@ class ChainReader:
         self, kind: str, address: str, function: str, args: Sequence[Any], block: int | None
     ) -> Request:
         """The JSON-RPC request of a read, for `batch`; `decode` reads its answer."""
-        data = self.contract(kind, address).encode_abi(function, args=list(args))
+        signature = self._function(kind, function)
+        data = signature.selector + encode(signature.inputs, list(args))
         tag = "latest" if block is None else hex(block)
-        return ("eth_call", [{"to": address, "data": data}, tag])
+        return ("eth_call", [{"to": address, "data": "0x" + data.hex()}, tag])
 
     def decode(self, kind: str, function: str, answer: dict[str, Any]) -> Any:
         """The value a batched read returned (the first output), or RevertError naming why not."""
         if "error" in answer:
             raise RevertError(self.errors.reason_of_answer(answer))
-        abi = next(
-            item
-            for item in self.manifest.abi(kind)
-            if item.get("type") == "function" and item["name"] == function
-        )
         result = answer.get("result") or "0x"
         try:
-            return decode(get_abi_output_types(abi), bytes.fromhex(result[2:]))[0]
+            return decode(self._function(kind, function).outputs, bytes.fromhex(result[2:]))[0]
         except Exception as exc:  # no contract there, or not one of this kind
             raise ChainError(
                 f"{kind}.{function} answered something unreadable: {result[:74]}"
             ) from exc
+
+    def _function(self, kind: str, function: str) -> "_Signature":
+        key = (kind, function)
+        if key not in self._signatures:
+            abi = next(
+                item
+                for item in self.manifest.abi(kind)
+                if item.get("type") == "function" and item["name"] == function
+            )
+            self._signatures[key] = _Signature(
+                function_abi_to_4byte_selector(abi),
+                list(get_abi_input_types(abi)),
+                list(get_abi_output_types(abi)),
+            )
+        return self._signatures[key]
 
     # -- the index and the standards ---------------------------------------------------------
 
