@@ -34,6 +34,7 @@ from offchain.chain.bindings import Onboarding, RecordSubmission
 from offchain.chain.manifest import Manifest
 from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
+from offchain.core.credit_code import with_check
 from offchain.core.documents import sha256_hex
 from offchain.core.store import FolderStore
 from offchain.verify.verifier import Verifier
@@ -130,7 +131,7 @@ def _require(ok: bool, report: Any) -> None:
 def _evidenced(reader: ChainReader, tx: Transactor, folder: Path) -> str:
     """12 monthly records and the annual one through the backend, each month with a ledger and
     the test report its self-measured coal factors cite (the seed-001 sample, scaled)."""
-    code = "91110000VERIFYB01A"
+    code = "91110000WER1FYB015"
     factory = reader.contract("EnterpriseFactory", reader.manifest.address("EnterpriseFactory"))
     carbon, _ = predicted_enterprise(factory.address, code)
     if not reader.w3.eth.get_code(carbon):
@@ -170,7 +171,7 @@ def _generate(reader: ChainReader, tx: Transactor, count: int) -> list[str]:
     chosen = standards.from_chain(reader, "01")
     set_id = standards_set_id(reader, tx, GEN_ADMIN, chosen)
     factory = reader.contract("EnterpriseFactory", manifest.address("EnterpriseFactory"))
-    codes = [f"91BENCHV{n:010d}" for n in range(count)]
+    codes = [with_check(f"91440000{n:09d}") for n in range(count)]
     pipe = _Pipeline(w3)
     w3.provider.make_request("evm_setAutomine", [False])  # full blocks: far fewer of them
     try:

@@ -26,7 +26,7 @@ def enterprise() -> None:
 
 @enterprise.command("onboard")
 @click.option("--name", required=True, help="Enterprise name.")
-@click.option("--credit-code", required=True, help="Unified social credit code (统一社会信用代码).")
+@options.CREDIT_CODE
 @click.option("--industry", required=True, help="Two-digit industry code, e.g. 01.")
 @click.option("--region", required=True, help="Region, e.g. 北京.")
 @click.option(

@@ -16,8 +16,32 @@ AS = click.option(
     metavar="SPEC",
     help="Signing account: dev:N (local chains), env:VAR (hex key) or keystore:PATH.",
 )
+
+
+def _credit_code(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Trimmed, upper-cased and checked (GB 32100-2015), so a typo is named before any call."""
+    from offchain.core.credit_code import CreditCodeError, normalise
+
+    if value is None:
+        return None
+    try:
+        return normalise(value)
+    except CreditCodeError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 ENTERPRISE = click.option(
-    "--enterprise", "credit_code", required=True, help="Credit code of the enterprise."
+    "--enterprise",
+    "credit_code",
+    required=True,
+    callback=_credit_code,
+    help="Unified social credit code (统一社会信用代码) of the enterprise.",
+)
+CREDIT_CODE = click.option(
+    "--credit-code",
+    required=True,
+    callback=_credit_code,
+    help="Unified social credit code (统一社会信用代码, 18 characters, GB 32100-2015).",
 )
 YEAR = click.option("--year", type=int, required=True)
 

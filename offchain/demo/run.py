@@ -71,7 +71,7 @@ class SampleEnterprise:
 ENTERPRISES = (
     SampleEnterprise(
         "华北示范发电有限公司",
-        "91110000DEMO00001A",
+        "91110000DEM0000014",
         "01",
         "华北",
         "seed001_example.json",
@@ -81,7 +81,7 @@ ENTERPRISES = (
     ),
     SampleEnterprise(
         "华东示范电网有限公司",
-        "91310000DEMO00002B",
+        "91310000DEM000002L",
         "02",
         "华东",
         "gb02_grid_example.json",
@@ -90,7 +90,7 @@ ENTERPRISES = (
     ),
     SampleEnterprise(
         "华中示范钢铁有限公司",
-        "91420000DEMO00003C",
+        "91420000DEM000003J",
         "03",
         "华中",
         "gb03_steel_example.json",
@@ -100,7 +100,7 @@ ENTERPRISES = (
 )
 REGULATOR, AGENCY = 0, 7
 # The deliberate error: the grid's June result keyed in by hand with two digits transposed.
-FAULTY = ("91310000DEMO00002B", 6)
+FAULTY = ("91310000DEM000002L", 6)
 
 
 @dataclass(frozen=True)

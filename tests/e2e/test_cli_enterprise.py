@@ -5,7 +5,7 @@ import json
 import pytest
 from e2e_support import onboard_args, submit_args
 
-CODE = "91110000CLI000001A"
+CODE = "91110000CL10000019"
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def test_onboard_is_idempotent(carbon, onboarded):
 
 
 def test_onboarding_by_a_non_regulator_names_the_missing_role(carbon):
-    result = carbon(*onboard_args("91110000CLI000002A", "dev:6"))
+    result = carbon(*onboard_args("91110000CL1000002C", "dev:6"))
     assert result.exit_code == 1
     assert "AccessControlUnauthorizedAccount" in result.output and "REGULATOR" in result.output
 
@@ -48,9 +48,24 @@ def test_submit_then_list_records(carbon, onboarded, activity, evidence):
 
 
 def test_submit_for_an_unknown_enterprise_is_a_one_line_error(carbon, activity):
-    result = carbon(*submit_args("nobody", activity, "x", "dev:3"))
+    result = carbon(*submit_args("91110000N0B0DY000R", activity, "x", "dev:3"))
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1].startswith("Error: no enterprise")
+
+
+def test_a_credit_code_with_a_wrong_check_character_is_refused_before_any_call(carbon):
+    result = carbon(*onboard_args("91110000CL1000004A", "dev:0"))
+    assert result.exit_code == 2
+    assert "its check character is A, GB 32100-2015 gives" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_credit_code_is_trimmed_and_upper_cased_so_one_enterprise_is_onboarded_once(carbon):
+    code = "91110000CL100000L4"
+    assert carbon(*onboard_args(code, "dev:0")).exit_code == 0
+    again = carbon(*onboard_args(f"  {code.lower()} ", "dev:0"))
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith(f"already onboarded: {code}")
 
 
 def test_a_dev_account_is_refused_without_a_signer(carbon, activity):
@@ -86,7 +101,7 @@ def test_a_year_from_submission_through_rectification_to_closed(carbon, activity
     """Every command of the yearly cycle, as each actor runs it: the enterprise submits and
     rectifies, the agency publishes its key and records its verdict, the regulator approves,
     opens, assigns and closes."""
-    code, agency, year = "91110000CLI000003A", "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720", "2023"
+    code, agency, year = "91110000CL1000003F", "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720", "2023"
     onboarded = carbon(
         *onboard_args(
             code,

@@ -13,6 +13,7 @@ from offchain.actions.enterprise import EnterpriseBackend, EnterpriseError, Subm
 from offchain.chain.bindings import EntryStatus
 from offchain.chain.transact import Transactor
 from offchain.core import crypto
+from offchain.core.credit_code import with_check
 from offchain.errors import CarbonError, DocumentError
 
 
@@ -51,9 +52,9 @@ def backend(reader, tx, store):
 def test_submit_stores_evidence_computes_and_records(
     backend, onboarded, activity, reader, evidence
 ):
-    carbon, layer = onboarded("91110000000000001A")
+    carbon, layer = onboarded("91110000000000001H")
     outcome = backend.submit(
-        Submission("91110000000000001A", 2023, "2023年4月", activity, evidence)
+        Submission("91110000000000001H", 2023, "2023年4月", activity, evidence)
     )
     record = reader.record(carbon.address, 2023, outcome.index)
     assert record.result == 288_324_366 and record.self_measured is True
@@ -67,8 +68,8 @@ def test_submit_stores_evidence_computes_and_records(
 
 
 def test_the_same_submission_twice_leaves_one_record(backend, onboarded, activity, tx, evidence):
-    carbon, layer = onboarded("91110000000000002A")
-    submission = Submission("91110000000000002A", 2023, "四月", activity, evidence)
+    carbon, layer = onboarded("91110000000000002L")
+    submission = Submission("91110000000000002L", 2023, "四月", activity, evidence)
     first = backend.submit(submission)
     entries, sent = layer.functions.entryCount().call(), tx.sent
     second = backend.submit(submission)
@@ -81,7 +82,7 @@ def test_the_same_submission_twice_leaves_one_record(backend, onboarded, activit
 def test_a_submission_that_died_midway_finishes_on_retry(
     backend, onboarded, activity, crash_after, evidence
 ):
-    code = f"9111000000000000{3 if crash_after.startswith('e') else 4}A"
+    code = with_check(f"9111000000000000{3 if crash_after.startswith('e') else 4}")
     carbon, layer = onboarded(code)
     submission = Submission(code, 2023, "四月", activity, evidence)
 
@@ -100,10 +101,10 @@ def test_a_submission_that_died_midway_finishes_on_retry(
 def test_encrypted_evidence_is_readable_by_its_recipients_only(
     backend, onboarded, activity, reader, evidence
 ):
-    _, layer = onboarded("91110000000000005A")
+    _, layer = onboarded("91110000000000005X")
     outcome = backend.submit(
         Submission(
-            "91110000000000005A",
+            "91110000000000005X",
             2023,
             "四月",
             activity,
@@ -124,9 +125,9 @@ def test_encrypted_evidence_is_readable_by_its_recipients_only(
 def test_an_encrypted_submission_retried_stores_nothing_twice(
     backend, onboarded, activity, tx, evidence
 ):
-    _, layer = onboarded("91110000000000006A")
+    _, layer = onboarded("911100000000000061")
     submission = Submission(
-        "91110000000000006A",
+        "911100000000000061",
         2023,
         "四月",
         activity,
@@ -147,20 +148,20 @@ def test_an_unknown_enterprise_is_named(backend, activity):
 def test_a_signer_without_the_role_is_named_before_anything_is_sent(
     reader, tx, refused, store, onboarded, activity, evidence
 ):
-    onboarded("91110000000000007A")
+    onboarded("911100000000000074")
     wrong = EnterpriseBackend(reader, tx, store, WRITER, OUTSIDER)
     with refused(EnterpriseError, match="lacks ENTERPRISE_ADMIN"):
-        wrong.submit(Submission("91110000000000007A", 2023, "四月", activity, evidence))
+        wrong.submit(Submission("911100000000000074", 2023, "四月", activity, evidence))
 
 
 def test_an_unreadable_evidence_file_is_named_and_nothing_is_sent(
     backend, refused, onboarded, activity, evidence
 ):
-    onboarded("91110000000000008A")
+    onboarded("911100000000000087")
     with refused(EnterpriseError, match=r"missing\.pdf cannot be read"):
         backend.submit(
             Submission(
-                "91110000000000008A",
+                "911100000000000087",
                 2023,
                 "四月",
                 activity,
@@ -187,25 +188,25 @@ def test_a_recipient_without_a_published_key_is_named(
 
 
 def test_self_measured_evidence_must_be_submitted(backend, refused, onboarded, activity, evidence):
-    onboarded("91110000000000010A")
+    onboarded("91110000000000010F")
     with refused(DocumentError, match="record 0 cites evidence"):
-        backend.submit(Submission("91110000000000010A", 2023, "四月", activity))
+        backend.submit(Submission("91110000000000010F", 2023, "四月", activity))
 
 
 def test_a_calculation_error_leaves_nothing_behind(backend, refused, onboarded, activity, evidence):
-    onboarded("91110000000000011A")
+    onboarded("91110000000000011J")
     document = json.loads(activity.read_text("utf-8"))
     document["records"].append({"fuel": "燃料X", "FC": 1, "unit": "t"})
     activity.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
     with refused(Exception, match="record 3"):
-        backend.submit(Submission("91110000000000011A", 2023, "四月", activity, evidence))
+        backend.submit(Submission("91110000000000011J", 2023, "四月", activity, evidence))
 
 
 def test_rectification_replaces_a_record_and_keeps_both(
     backend, onboarded, activity, evidence, tmp_path
 ):
-    carbon, _ = onboarded("91110000000000012A")
-    first = backend.submit(Submission("91110000000000012A", 2023, "四月", activity, evidence))
+    carbon, _ = onboarded("91110000000000012M")
+    first = backend.submit(Submission("91110000000000012M", 2023, "四月", activity, evidence))
     document = json.loads(activity.read_text("utf-8"))
     document["records"][1]["AC"] = 9.45
     corrected = tmp_path / "corrected.json"
@@ -213,7 +214,7 @@ def test_rectification_replaces_a_record_and_keeps_both(
     report = tmp_path / "rectification.txt"
     report.write_text("电表读数更正: 10.45 MWh -> 9.45 MWh\n", "utf-8")
     submission = Submission(
-        "91110000000000012A",
+        "91110000000000012M",
         2023,
         "四月(整改后)",
         corrected,
@@ -229,15 +230,15 @@ def test_rectification_replaces_a_record_and_keeps_both(
 
 
 def test_rectifying_an_invalid_record_is_refused(backend, onboarded, activity, evidence, tmp_path):
-    carbon, _ = onboarded("91110000000000013A")
-    first = backend.submit(Submission("91110000000000013A", 2023, "四月", activity, evidence))
+    carbon, _ = onboarded("91110000000000013Q")
+    first = backend.submit(Submission("91110000000000013Q", 2023, "四月", activity, evidence))
     backend.tx.send(ADMIN, carbon.functions.invalidate(2023, first.index, "wrong"), "invalidate")
     report = tmp_path / "rectification.txt"
     report.write_text("x\n", "utf-8")
     with pytest.raises(EnterpriseError, match="already invalid"):
         backend.submit(
             Submission(
-                "91110000000000013A",
+                "91110000000000013Q",
                 2023,
                 "四月(整改后)",
                 activity,

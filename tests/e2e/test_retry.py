@@ -20,7 +20,7 @@ from offchain.chain.transact import Transactor
 from offchain.core.store import FolderStore
 from offchain.paths import ROOT
 
-CODE = "91110000RETRY0001A"
+CODE = "91110000RETRY00014"
 
 
 def records_and_entries(reader: ChainReader, code: str) -> tuple[int, int]:

@@ -18,12 +18,13 @@ from offchain.chain.bindings import StorageMode
 from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.cli import main
+from offchain.core.credit_code import with_check
 from offchain.core.documents import sha256_hex
 from offchain.core.units import tonnes
 from offchain.errors import NotDeployedError
 from offchain.verify.verifier import Verifier
 
-CLEAN, ENCRYPTED, SHORT_ANNUAL = "91110000VERIFY001A", "91110000VERIFY002A", "91110000VERIFY003A"
+CLEAN, ENCRYPTED, SHORT_ANNUAL = "91110000WER1FY001N", "91110000WER1FY002R", "91110000WER1FY003W"
 RECORD_CHECKS = {
     "record.data",
     "record.document",
@@ -89,7 +90,7 @@ def verifier(reader, store, chain):
 @pytest.fixture
 def fresh(reader, tx, tmp_path, request):
     """An enterprise of its own for one test, onboarded, with nothing submitted yet."""
-    code = f"9111{zlib.crc32(request.node.name.encode()):010d}T"
+    code = with_check(f"91110000{zlib.crc32(request.node.name.encode()) % 10**9:09d}")
     vs.onboard(reader, tx, code)
     return code
 
