@@ -55,8 +55,22 @@ class Manifest:
             raise NotDeployedError(
                 f"no deployment manifest at {path}; run `make demo` or `ape run deploy` first"
             ) from exc
-        raw["contracts"] = {k: ContractRecord(**v) for k, v in raw.get("contracts", {}).items()}
-        return cls(**raw)
+        except IsADirectoryError as exc:
+            raise NotDeployedError(f"{path} is a folder, not a deployment manifest") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise NotDeployedError(f"{path}: cannot read the deployment manifest ({exc})") from exc
+        except json.JSONDecodeError as exc:
+            raise NotDeployedError(
+                f"{path} is not a deployment manifest: malformed JSON at line {exc.lineno} "
+                f"column {exc.colno}"
+            ) from exc
+        try:
+            raw["contracts"] = {k: ContractRecord(**v) for k, v in raw["contracts"].items()}
+            return cls(**raw)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise NotDeployedError(
+                f"{path} is not a deployment manifest written by `ape run deploy` ({exc!r})"
+            ) from exc
 
 
 def default_manifest_path(network: str = "local") -> Path:

@@ -18,6 +18,7 @@ from requests.exceptions import RequestException
 from web3 import HTTPProvider, Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
+from web3.exceptions import BadFunctionCallOutput
 
 from offchain.chain.bindings import (
     ROLES,
@@ -155,6 +156,11 @@ class ChainReader:
             return function.call()
         except REFUSALS as exc:
             raise RevertError(f"{what}: {self.errors.reason(exc)}") from exc
+        except BadFunctionCallOutput as exc:
+            raise ChainError(
+                f"{what}: the contract at {function.address} answered nothing; is this node the "
+                "one the deployment was made on?"
+            ) from exc
 
     def eth_call(
         self, kind: str, address: str, function: str, args: Sequence[Any], block: int | None

@@ -6,6 +6,7 @@ its own module, imported when that command runs or its help is shown, so `carbon
 without loading web3.
 """
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,13 +46,21 @@ class CarbonGroup(LazyGroup):
             return super().invoke(ctx)
         except CarbonError as exc:
             raise click.ClickException(str(exc)) from exc
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except Exception as exc:
             if _cannot_reach_the_node(exc):
                 raise click.ClickException(
                     f"cannot reach the node ({type(exc).__name__}); is it running? "
                     "`carbon node start`"
                 ) from exc
-            raise
+            if os.environ.get("CARBON_DEBUG"):
+                raise
+            # A user never sees a traceback; a developer asks for it.
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise click.ClickException(
+                f"unexpected {type(exc).__name__}: {first} (CARBON_DEBUG=1 shows the traceback)"
+            ) from exc
 
 
 @click.group(cls=CarbonGroup, lazy_subcommands=COMMANDS)

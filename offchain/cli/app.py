@@ -72,6 +72,13 @@ class App:
         if chain_id != self.manifest.chain_id:
             described = f"{self.deployment} describes chain {self.manifest.chain_id}"
             raise ChainError(f"{self.url} is chain {chain_id} but {described}")
+        index = self.manifest.address("CarbonIndex")
+        if not reader.w3.eth.get_code(index):
+            raise ChainError(
+                f"the node at {self.url} has no contract at {index}, where {self.deployment} "
+                "puts the CarbonIndex: it is not the node that deployment was made on (a fresh "
+                "or another node?); deploy with `ape run deploy` or name the node with --rpc"
+            )
         return reader
 
     @property

@@ -105,7 +105,13 @@ def enterprise_submit(
 
 @enterprise.command("rectify")
 @options.enterprise_year
-@click.option("--index", "replaces", type=int, required=True, help="The record being replaced.")
+@click.option(
+    "--index",
+    "replaces",
+    type=click.IntRange(min=0),
+    required=True,
+    help="The record being replaced.",
+)
 @click.option("--title", required=True, help="Title of the rectified record, e.g. 4月(整改后).")
 @options.ACTIVITY
 @click.option(
@@ -224,7 +230,7 @@ def _record_json(record: "Record") -> dict[str, Any]:
 
 @enterprise.command("invalidate")
 @options.enterprise_year
-@click.option("--index", type=int, required=True)
+@click.option("--index", type=click.IntRange(min=0), required=True, help="The record (from 0).")
 @click.option("--reason", required=True)
 @options.AS
 @pass_app

@@ -43,7 +43,10 @@ CREDIT_CODE = click.option(
     callback=_credit_code,
     help="Unified social credit code (统一社会信用代码, 18 characters, GB 32100-2015).",
 )
-YEAR = click.option("--year", type=int, required=True)
+# Years the contracts keep (uint16) and a carbon registry can mean.
+YEAR = click.option(
+    "--year", type=click.IntRange(1900, 9999), required=True, help="Reporting year, e.g. 2023."
+)
 
 
 def enterprise_year(command: F) -> F:
