@@ -83,6 +83,15 @@ class _Signature:
     outputs: list[str]
 
 
+@dataclass(frozen=True)
+class RecordNote:
+    """What a record's events add to it: the title it was submitted with, and the reason it was
+    invalidated (None while it is valid)."""
+
+    title: str
+    invalidation_reason: str | None
+
+
 def join_chunks(codes: Sequence[bytes]) -> bytes:
     """A document kept in state, from the runtime code of its SSTORE2 chunks in order.
 
@@ -268,6 +277,21 @@ class ChainReader:
         functions = self.contract("EnterpriseCarbon", carbon).functions
         raw = self.call(functions.records(year), f"records of {carbon} {year}")
         return [Record.decode(r, index=i) for i, r in enumerate(raw)]
+
+    def record_notes(self, carbon: str, year: int) -> dict[int, "RecordNote"]:
+        """What the events of `year` say of each record: its title, and why it was invalidated
+        (one `eth_getLogs` per event kind; the record structs do not keep them)."""
+        events = self.contract("EnterpriseCarbon", carbon).events
+        notes: dict[int, RecordNote] = {}
+        for log in events.RecordSubmitted().get_logs(from_block=0, argument_filters={"year": year}):
+            notes[log["args"]["index"]] = RecordNote(log["args"]["title"], None)
+        for log in events.RecordInvalidated().get_logs(
+            from_block=0, argument_filters={"year": year}
+        ):
+            index = log["args"]["index"]
+            title = notes[index].title if index in notes else ""
+            notes[index] = RecordNote(title, log["args"]["reason"])
+        return notes
 
     def record(self, carbon: str, year: int, index: int) -> Record:
         functions = self.contract("EnterpriseCarbon", carbon).functions

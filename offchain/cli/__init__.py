@@ -19,6 +19,7 @@ from offchain.errors import CarbonError
 from offchain.paths import STORE_DIR
 
 COMMANDS = {
+    "accounts": "offchain.cli.accounts:accounts",
     "calc": "offchain.cli.calc:calc",
     "standards": "offchain.cli.standards:list_standards",
     "node": "offchain.cli.node:node",

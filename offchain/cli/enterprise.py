@@ -9,11 +9,12 @@ import click
 
 from offchain.cli import options
 from offchain.cli.app import App, pass_app
-from offchain.cli.output import emit, progress
+from offchain.cli.output import emit, progress, table, when
 
 if TYPE_CHECKING:
     from offchain.actions.enterprise import Submission
     from offchain.chain.bindings import Record
+    from offchain.chain.reader import ChainReader, RecordNote
 
 # What a submission reports through its progress callback, in order.
 SUBMISSION_STEPS = ("checked", "evidence stored", "activity data stored", "record submitted")
@@ -203,18 +204,74 @@ def _run_submission(
 
 @enterprise.command("records")
 @options.enterprise_year
+@options.JSON
 @pass_app
-def enterprise_records(app: App, credit_code: str, year: int) -> None:
-    """List an enterprise's records of a year, valid or not."""
-    reader, carbon = app.reader, app.carbon(credit_code)
-    emit([_record_json(record) for record in reader.records(carbon, year)])
+def enterprise_records(app: App, credit_code: str, year: int, as_json: bool) -> None:
+    """List an enterprise's records of a year, valid or not: title, period, result, validity
+    and, for an invalidated record, why."""
+    reader = app.reader
+    contracts = reader.enterprise(credit_code)
+    records = reader.records(contracts.carbon, year)
+    notes = reader.record_notes(contracts.carbon, year)
+    rows = [
+        _record_json(r, notes.get(r.index), _period(reader, contracts.data_layer, r.data))
+        for r in records
+    ]
+    if as_json:
+        emit(rows)
+        return
+    table(
+        ("#", "title", "period", "tCO2e", "state", "kind", "submitted", "by", "note"),
+        [
+            (
+                row["index"],
+                row["title"],
+                row["period"],
+                row["result_tco2e"],
+                "valid" if row["valid"] else "invalid",
+                "aggregated" if row["aggregated"] else "period",
+                when(row["submitted_at"]),
+                row["submitter"],
+                _note(row),
+            )
+            for row in rows
+        ],
+        title=f"{credit_code} {year}: {len(rows)} records",
+    )
 
 
-def _record_json(record: "Record") -> dict[str, Any]:
+def _period(reader: "ChainReader", layer: str, digest: str) -> str:
+    """The period the activity document declares (`2023-04`, `2023`), `?` if unreadable."""
+    import json
+
+    from offchain.errors import CarbonError
+
+    try:
+        period = json.loads(reader.document(layer, digest)).get("period", {})
+    except (CarbonError, ValueError):
+        return "?"
+    month = period.get("month")
+    return f"{period.get('year', '?')}-{month:02d}" if month else str(period.get("year", "?"))
+
+
+def _note(row: dict[str, Any]) -> str:
+    parts = []
+    if row["replaces"] is not None:
+        parts.append(f"rectifies #{row['replaces']}")
+    if row["invalidation_reason"]:
+        parts.append(f"invalidated: {row['invalidation_reason']}")
+    if row["self_measured"]:
+        parts.append("self-measured factors")
+    return "; ".join(parts)
+
+
+def _record_json(record: "Record", note: "RecordNote | None", period: str) -> dict[str, Any]:
     from offchain.core.units import tonnes
 
     return {
         "index": record.index,
+        "title": note.title if note else "",
+        "period": period,
         "data": record.data,
         "valid": record.valid,
         "aggregated": record.aggregated,
@@ -225,6 +282,7 @@ def _record_json(record: "Record") -> dict[str, Any]:
         "submitter": record.submitter,
         "submitted_at": record.submitted_at,
         "rectification_evidence": record.rectification_evidence,
+        "invalidation_reason": note.invalidation_reason if note else None,
     }
 
 

@@ -86,3 +86,4 @@ WRITER = click.option(
     help="Account that stores data entries (default: --as).",
 )
 OUTCOME_JSON = click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")

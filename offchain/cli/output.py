@@ -30,7 +30,15 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
         grid.add_column(header)
     for row in rows:
         grid.add_row(*(str(cell) for cell in row))
-    Console().print(grid)
+    # Piped into a file or another program, a row stays on one line whatever its width.
+    Console(width=None if sys.stdout.isatty() else 400).print(grid)
+
+
+def when(timestamp: int) -> str:
+    """A block timestamp as people read it, in UTC: `2023-04-05 08:30 UTC`."""
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def progress(length: int, label: str) -> "ProgressBar[int]":

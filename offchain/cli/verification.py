@@ -5,7 +5,7 @@ import click
 
 from offchain.cli import options
 from offchain.cli.app import App, pass_app
-from offchain.cli.output import emit
+from offchain.cli.output import emit, table, when
 
 
 @click.group()
@@ -50,25 +50,47 @@ def verification_close(app: App, credit_code: str, year: int, signer: str) -> No
 
 @verification.command("status")
 @options.enterprise_year
+@options.JSON
 @pass_app
-def verification_status(app: App, credit_code: str, year: int) -> None:
-    """Where the verification of an enterprise-year stands, with every verdict."""
+def verification_status(app: App, credit_code: str, year: int, as_json: bool) -> None:
+    """Where the verification of an enterprise-year stands, with every verdict and its reason."""
     from offchain.core.units import tonnes
 
     reader, carbon = app.reader, app.carbon(credit_code)
-    emit(
+    summary = reader.verification(carbon, year)
+    verdicts = [
         {
-            "state": str(reader.verification(carbon, year).state),
-            "verdicts": [
-                {
-                    "passed": v.passed,
-                    "recomputed_tco2e": tonnes(v.recomputed),
-                    "report": v.report,
-                    "agency": v.agency,
-                    "at": v.at,
-                    "reason": v.reason,
-                }
-                for v in reader.verdicts(carbon, year)
-            ],
+            "passed": v.passed,
+            "recomputed_tco2e": tonnes(v.recomputed),
+            "report": v.report,
+            "agency": v.agency,
+            "at": v.at,
+            "reason": v.reason,
         }
+        for v in reader.verdicts(carbon, year)
+    ]
+    if as_json:
+        emit({"state": str(summary.state), "verdicts": verdicts})
+        return
+    closed = (
+        f", verified emissions {tonnes(summary.verified_emissions)} tCO2e"
+        if summary.verified_emissions
+        else ""
     )
+    click.echo(f"{credit_code} {year}: {summary.state}, agency {summary.agency}{closed}")
+    if verdicts:
+        table(
+            ("#", "verdict", "recomputed tCO2e", "agency", "at", "report", "reason"),
+            [
+                (
+                    n,
+                    "pass" if v["passed"] else "FAIL",
+                    v["recomputed_tco2e"],
+                    v["agency"],
+                    when(v["at"]),
+                    v["report"][:18] + "…",
+                    v["reason"],
+                )
+                for n, v in enumerate(verdicts, start=1)
+            ],
+        )

@@ -76,22 +76,41 @@ def reader(suite, chain, store):
     return ChainReader(chain.provider.uri, suite.manifest, store)
 
 
-@pytest.fixture
-def activity(tmp_path) -> Path:
+def _activity_in(folder: Path) -> Path:
     """The seed-001 example whose self-measured evidence is a real file (test_report.txt)."""
-    report = tmp_path / "test_report.txt"
+    report = folder / "test_report.txt"
     report.write_text("燃煤元素碳检测报告 2023-04: NCV 26.7 GJ/t, CC 0.02858 tC/GJ\n", "utf-8")
     document = json.loads((SEEDS / "activity" / "seed001_example.json").read_text("utf-8"))
     document["records"][0]["evidence"] = "0x" + hashlib.sha256(report.read_bytes()).hexdigest()
     document["extrainfo"] = []
-    path = tmp_path / "activity.json"
+    path = folder / "activity.json"
     path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
     return path
 
 
-@pytest.fixture
-def evidence(activity) -> list[Path]:
+def _evidence_of(activity: Path) -> list[Path]:
     """The test report the activity cites, and a fuel ledger."""
     ledger = activity.parent / "ledger.csv"
     ledger.write_text("日期,燃料,数量(t)\n2023-04-01,燃煤,100\n", "utf-8")
     return [activity.parent / "test_report.txt", ledger]
+
+
+@pytest.fixture
+def activity(tmp_path) -> Path:
+    return _activity_in(tmp_path)
+
+
+@pytest.fixture
+def evidence(activity) -> list[Path]:
+    return _evidence_of(activity)
+
+
+@pytest.fixture(scope="module")
+def activity_module(tmp_path_factory) -> Path:
+    """`activity` for module-scoped fixtures."""
+    return _activity_in(tmp_path_factory.mktemp("activity"))
+
+
+@pytest.fixture(scope="module")
+def evidence_module(activity_module) -> list[Path]:
+    return _evidence_of(activity_module)

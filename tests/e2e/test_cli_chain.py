@@ -37,7 +37,7 @@ def test_calc_at_a_malformed_name_says_the_convention(carbon):
 
 
 def test_standards_lists_every_series(carbon):
-    result = carbon("standards")
+    result = carbon("standards", "--json")
     listing = json.loads(result.output)
     assert listing["GB_01_factor"] == ["GB_01_factor_20231001_0000"]
     assert "GB_calculate" in listing

@@ -42,7 +42,7 @@ def test_submit_then_list_records(carbon, onboarded, activity, evidence):
     outcome = json.loads(result.output[result.output.index("{") :])
     assert outcome["total"] == "288.324366" and outcome["created"]
     listed = json.loads(
-        carbon("enterprise", "records", "--enterprise", CODE, "--year", "2023").output
+        carbon("enterprise", "records", "--enterprise", CODE, "--year", "2023", "--json").output
     )
     assert listed[0]["result_tco2e"] == "288.324366" and listed[0]["self_measured"]
 
@@ -137,7 +137,7 @@ def test_a_year_from_submission_through_rectification_to_closed(carbon, activity
     )
     assert rectified.exit_code == 0, rectified.output
     records = json.loads(
-        carbon("enterprise", "records", "--enterprise", code, "--year", year).output
+        carbon("enterprise", "records", "--enterprise", code, "--year", year, "--json").output
     )
     assert [(r["index"], r["valid"], r["replaces"]) for r in records] == [
         (0, False, None),
@@ -159,7 +159,7 @@ def test_a_year_from_submission_through_rectification_to_closed(carbon, activity
     assert "the verification is now Passed" in verified.output
     closed = carbon("verification", "close", *which, "--as", "dev:0")
     assert closed.output.strip() == f"{code} 2023: Closed, verified emissions 288.324366 tCO2e"
-    status = json.loads(carbon("verification", "status", *which).output)
+    status = json.loads(carbon("verification", "status", *which, "--json").output)
     assert status["state"] == "Closed"
     [verdict] = status["verdicts"]
     assert verdict["passed"] and verdict["recomputed_tco2e"] == "288.324366"

@@ -188,6 +188,6 @@ def test_bad_input_is_one_line_without_a_traceback(
 def test_a_submission_of_a_value_json_cannot_carry_is_one_line(carbon, onboarded, tmp_path):
     activity = tmp_path / "activity.json"
     activity.write_text('{"title": "x", "records": [{"fuel": "燃煤", "FC": NaN}]}', "utf-8")
-    result = carbon(*submit_args(CODE, activity, "x", "dev:3"))
+    result = carbon(*submit_args(CODE, activity, "x", "dev:3"), "--writer", "dev:4")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "NaN" in result.output.strip().splitlines()[-1]

@@ -1,0 +1,78 @@
+"""Read commands for people: tables with titles, periods, dates and reasons; JSON on request."""
+
+import json
+import re
+
+import pytest
+from e2e_support import onboard_args, submit_args
+
+from offchain.core.credit_code import with_check
+
+CODE = with_check("91110000READ00000")
+DATE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+@pytest.fixture(scope="module")
+def year_with_an_invalidated_record(carbon, activity_module, evidence_module):
+    onboarded = carbon(
+        *onboard_args(
+            CODE,
+            "dev:0",
+            "阅读示范电厂",
+            admin="0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+            account="0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+        )
+    )
+    assert onboarded.exit_code == 0, onboarded.output
+    submitted = carbon(
+        *submit_args(CODE, activity_module, "2023年4月", "dev:3", evidence_module),
+        *("--writer", "dev:4"),
+    )
+    assert submitted.exit_code == 0, submitted.output
+    invalidated = carbon(
+        *("enterprise", "invalidate", "--enterprise", CODE, "--year", "2023", "--index", "0"),
+        *("--reason", "电表读数录入错误", "--as", "dev:3"),
+    )
+    assert invalidated.exit_code == 0, invalidated.output
+    return CODE
+
+
+def test_records_show_title_period_date_and_the_reason_of_an_invalidation(
+    carbon, year_with_an_invalidated_record
+):
+    result = carbon("enterprise", "records", "--enterprise", CODE, "--year", "2023")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "2023年4月" in line)
+    assert "2023-04" in row and "288.324366" in row and "invalid" in row
+    assert DATE.search(row) and "invalidated: 电表读数录入错误" in row
+
+
+def test_records_as_json_carry_the_same_facts(carbon, year_with_an_invalidated_record):
+    result = carbon("enterprise", "records", "--enterprise", CODE, "--year", "2023", "--json")
+    (record,) = json.loads(result.output)
+    assert (record["title"], record["period"]) == ("2023年4月", "2023-04")
+    assert record["invalidation_reason"] == "电表读数录入错误"
+
+
+def test_verification_status_of_an_unopened_year_says_so(carbon, year_with_an_invalidated_record):
+    result = carbon("verification", "status", "--enterprise", CODE, "--year", "2023")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{CODE} 2023: None")
+
+
+def test_standards_show_each_series_with_the_name_in_force(carbon):
+    result = carbon("standards")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "GB_01_factor " in line)
+    assert "GB_01_factor_20231001_0000" in row
+
+
+def test_accounts_name_the_regulator_and_an_enterprise_administrator(
+    carbon, year_with_an_invalidated_record
+):
+    result = carbon("accounts", "--as", "dev:0", "--as", "dev:3", "--json")
+    assert result.exit_code == 0, result.output
+    regulator, admin = json.loads(result.output)
+    assert "REGULATOR" in regulator["roles"]
+    assert f"ENTERPRISE_ADMIN of {CODE}" in admin["roles"]
+    assert admin["address"] == "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
