@@ -49,17 +49,10 @@ def enterprise_onboard(
     signer: str,
 ) -> None:
     """Create an enterprise's EnterpriseCarbon and DataLayer (regulator; idempotent)."""
-    from eth_utils import is_address
-
     from offchain.actions.onboarding import onboard
     from offchain.chain.bindings import Onboarding
 
-    if len(industry) != 2 or not industry.isdigit():
-        raise click.UsageError(f"--industry {industry!r}: expected two digits such as 01")
     reader = app.reader
-    for label, address in (("--admin", admin_address), ("--account", account_address)):
-        if not is_address(address):
-            raise click.UsageError(f"{label} {address!r} is not an Ethereum address")
     onboarding = Onboarding(name, credit_code, industry, region, admin_address, account_address)
     carbon, created = onboard(reader, app.tx, app.signer(signer), onboarding)
     if not created:
@@ -67,6 +60,30 @@ def enterprise_onboard(
         return
     layer = reader.enterprise(credit_code).data_layer
     click.echo(f"onboarded {name} ({credit_code}): EnterpriseCarbon {carbon}, DataLayer {layer}")
+
+
+@enterprise.command("update")
+@options.CREDIT_CODE
+@click.option("--name", default=None, help="New enterprise name.")
+@click.option("--industry", default=None, help="New two-digit industry code.")
+@click.option("--region", default=None, help="New region.")
+@options.AS
+@pass_app
+def enterprise_update(
+    app: App,
+    credit_code: str,
+    name: str | None,
+    industry: str | None,
+    region: str | None,
+    signer: str,
+) -> None:
+    """Change an enterprise's profile (regulator): only what is given; says what changed."""
+    from offchain.actions.onboarding import update_profile
+
+    changed = update_profile(
+        app.reader, app.tx, app.signer(signer), credit_code, name, region, industry
+    )
+    click.echo(f"{credit_code}: " + ("; ".join(changed) if changed else "nothing to change"))
 
 
 @enterprise.command("submit")

@@ -6,6 +6,8 @@ import pytest
 from e2e_support import onboard_args, submit_args
 
 CODE = "91110000CL10000019"
+ADMIN = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
+WRITER = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"
 
 
 @pytest.fixture(scope="module")
@@ -15,8 +17,8 @@ def onboarded(carbon):
             CODE,
             "dev:0",
             "命令行示范电厂",
-            admin="0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-            account="0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+            admin=ADMIN,
+            account=WRITER,
         )
     )
     assert result.exit_code == 0, result.output
@@ -24,8 +26,52 @@ def onboarded(carbon):
 
 
 def test_onboard_is_idempotent(carbon, onboarded):
-    again = carbon(*onboard_args(CODE, "dev:0"))
+    again = carbon(*onboard_args(CODE, "dev:0", "命令行示范电厂", admin=ADMIN, account=WRITER))
     assert again.exit_code == 0 and "already onboarded" in again.output
+
+
+def test_onboarding_again_with_other_values_shows_them_and_changes_nothing(carbon, onboarded):
+    again = carbon(*onboard_args(CODE, "dev:0", "另一个名字", admin=ADMIN, account=WRITER))
+    assert again.exit_code == 1
+    assert "name is '命令行示范电厂', not '另一个名字'" in again.output
+    assert "nothing was changed" in again.output
+    listed = carbon("enterprise", "records", "--enterprise", CODE, "--year", "2023")
+    assert listed.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"name": "  "}, "the name is empty"),
+        ({"industry": "99"}, "industry 99 has no published standards"),
+        ({"industry": "1"}, "is not a two-digit code"),
+        ({"admin": "0x" + "00" * 20}, "the admin is the zero address"),
+        ({"account": "0x1234"}, "is not an Ethereum address"),
+    ],
+)
+def test_onboarding_is_checked_before_anything_is_sent(carbon, change, fragment):
+    values = {"name": "检查示范", "industry": "01", "admin": ADMIN, "account": WRITER}
+    values.update(change)
+    args = onboard_args(
+        "91110000CL100000M7",
+        "dev:0",
+        values["name"],
+        admin=values["admin"],
+        account=values["account"],
+    )
+    args[args.index("--industry") + 1] = values["industry"]
+    result = carbon(*args)
+    assert result.exit_code == 1 and fragment in result.output.splitlines()[-1]
+    assert "Traceback" not in result.output
+
+
+def test_update_changes_the_profile_and_says_what_changed(carbon):
+    code = "91110000CL100000M7"
+    assert carbon(*onboard_args(code, "dev:0", "旧名", admin=ADMIN, account=WRITER)).exit_code == 0
+    update = ["enterprise", "update", "--credit-code", code, "--name", "新名", "--as", "dev:0"]
+    changed = carbon(*update)
+    assert changed.exit_code == 0 and "name: '旧名' -> '新名'" in changed.output
+    assert "nothing to change" in carbon(*update).output
 
 
 def test_onboarding_by_a_non_regulator_names_the_missing_role(carbon):
