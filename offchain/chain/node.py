@@ -14,7 +14,7 @@ import signal
 import socket
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from web3 import Web3
@@ -23,8 +23,18 @@ from offchain.errors import ChainError
 from offchain.paths import CHAIN_DIR, TOOLCHAIN_BIN
 
 DEFAULT_PORT = 8545
+PORT_VARIABLE = "CARBON_NODE_PORT"
 # ape's `ethereum:local` network signs for chain 1337, so the long-running node uses that id.
 CHAIN_ID = 1337
+
+
+def configured_port() -> int:
+    """The node's port: $CARBON_NODE_PORT, else 8545 (several clones on one machine each pick
+    their own)."""
+    text = os.environ.get(PORT_VARIABLE, str(DEFAULT_PORT))
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ChainError(f"{PORT_VARIABLE}={text!r} is not a TCP port (1 to 65535)")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,7 @@ class LocalNode:
     """Where the node's files live and where it listens."""
 
     directory: Path = CHAIN_DIR
-    port: int = DEFAULT_PORT
+    port: int = field(default_factory=configured_port)
     # A throwaway node (a benchmark's) keeps no state: anvil rewrites the whole file each time.
     persist: bool = True
 
@@ -69,10 +79,32 @@ class LocalNode:
             return None
         return pid if _alive(pid) else None
 
-    def start(self, timeout: float = 20.0) -> bool:
-        """Starts anvil unless a node already answers; returns whether it started one."""
-        if self.is_up():
+    def ours(self) -> bool:
+        """Whether the node on the port is the one this project started from this folder: its
+        pid file names a live anvil listening on this port (with this state file)."""
+        pid = self.pid()
+        if pid is None:
             return False
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+        except OSError:  # no /proc: the pid file is all there is
+            return True
+        mine = ["--port", str(self.port)]
+        if self.persist:
+            mine += ["--state", str(self.state_file)]
+        return all(a in args for a in mine)
+
+    def start(self, timeout: float = 20.0) -> bool:
+        """Starts anvil unless this project's node already answers; returns whether it started
+        one. A node someone else started on the port is never taken for this project's."""
+        if self.is_up():
+            if self.ours():
+                return False
+            raise ChainError(
+                f"a node this project did not start answers at {self.url}; stop it, or run this "
+                f"project's node on another port: `carbon node --port N start` "
+                f"(or {PORT_VARIABLE}=N)"
+            )
         self.directory.mkdir(parents=True, exist_ok=True)
         command = [_anvil(), "--port", str(self.port), "--chain-id", str(CHAIN_ID)]
         if self.persist:
@@ -114,7 +146,7 @@ class LocalNode:
     def stop(self, timeout: float = 20.0) -> bool:
         """Stops the node this project started (its state is written on exit)."""
         pid = self.pid()
-        if pid is None:
+        if pid is None or not self.ours():
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout

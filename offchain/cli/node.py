@@ -1,21 +1,40 @@
 """`carbon node`: the local anvil node the project runs."""
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from offchain.chain.node import LocalNode
+
 
 @click.group()
-def node() -> None:
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    envvar="CARBON_NODE_PORT",
+    default=8545,
+    show_default=True,
+    help="Port of this project's node (env CARBON_NODE_PORT); the deploy and the CLI follow it.",
+)
+@click.pass_context
+def node(ctx: click.Context, port: int) -> None:
     """The local anvil node (state kept in .chain/anvil-state.json)."""
+    ctx.meta["node_port"] = port
+
+
+def _local(ctx: click.Context) -> "LocalNode":
+    from offchain.chain.node import LocalNode
+
+    return LocalNode(port=ctx.meta["node_port"])
 
 
 @node.command("start")
-def node_start() -> None:
-    """Start the node in the background unless one is already answering."""
-    from offchain.chain.node import LocalNode
-
-    local = LocalNode()
+@click.pass_context
+def node_start(ctx: click.Context) -> None:
+    """Start the node in the background unless this project's node already answers."""
+    local = _local(ctx)
     started = local.start()
     click.echo(
         f"{'started' if started else 'already running:'} anvil at {local.url} "
@@ -24,22 +43,25 @@ def node_start() -> None:
 
 
 @node.command("stop")
-def node_stop() -> None:
+@click.pass_context
+def node_stop(ctx: click.Context) -> None:
     """Stop the node this project started; its state is written to disk."""
-    from offchain.chain.node import LocalNode
-
-    click.echo("stopped" if LocalNode().stop() else "no node started by this project is running")
+    stopped = _local(ctx).stop()
+    click.echo("stopped" if stopped else "no node started by this project is running")
 
 
 @node.command("status")
-def node_status() -> None:
-    """Say whether the node answers."""
+@click.pass_context
+def node_status(ctx: click.Context) -> None:
+    """Say whether the node answers, and whether it is this project's."""
     from web3 import Web3
 
-    from offchain.chain.node import LocalNode
-
-    local = LocalNode()
+    local = _local(ctx)
     if not local.is_up():
         click.echo(f"no node at {local.url}")
         sys.exit(1)
-    click.echo(f"anvil at {local.url}, block {Web3(Web3.HTTPProvider(local.url)).eth.block_number}")
+    w3 = Web3(Web3.HTTPProvider(local.url))
+    whose = "this project's" if local.ours() else "NOT started by this project"
+    click.echo(
+        f"anvil at {local.url} ({whose}), chain {w3.eth.chain_id}, block {w3.eth.block_number}"
+    )

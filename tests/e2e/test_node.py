@@ -58,3 +58,24 @@ def test_a_truncated_state_without_a_backup_says_how_to_start_empty(tmp_path):
     node.state_file.write_text('{"block": {"number": "0x1"', "utf-8")
     with pytest.raises(ChainError, match=r"mv .*anvil-state.json .*broken"):
         node.start()
+
+
+def test_a_node_this_project_did_not_start_is_never_claimed(tmp_path):
+    foreign = LocalNode(directory=tmp_path / "theirs", port=free_port())
+    assert foreign.start()
+    try:
+        ours = LocalNode(directory=tmp_path / "ours", port=foreign.port)
+        with pytest.raises(ChainError, match="a node this project did not start answers at"):
+            ours.start()
+        assert not ours.stop()  # and it is not ours to stop
+        assert foreign.is_up()
+    finally:
+        foreign.stop()
+
+
+def test_the_port_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CARBON_NODE_PORT", "8601")
+    assert LocalNode().url == "http://127.0.0.1:8601"
+    monkeypatch.setenv("CARBON_NODE_PORT", "port")
+    with pytest.raises(ChainError, match="CARBON_NODE_PORT='port' is not a TCP port"):
+        LocalNode()
