@@ -8,7 +8,10 @@ UV_VERSION := 0.13.8
 SOLC_VERSION := 0.8.28
 VENV := .venv
 TOOLCHAIN := .toolchain
-NETWORK := ethereum:local:node
+# The local node's port: several clones on one machine each take their own (make demo NODE_PORT=8546).
+NODE_PORT ?= $(or $(CARBON_NODE_PORT),8545)
+export CARBON_NODE_PORT := $(NODE_PORT)
+NETWORK := ethereum:local:http://127.0.0.1:$(NODE_PORT)
 
 export SOLCX_BINARY_PATH := $(CURDIR)/$(TOOLCHAIN)/solcx
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLCHAIN)/bin:$(PATH)
@@ -66,7 +69,7 @@ test: lint compile
 
 demo: compile
 	carbon node start
-	ape run deploy --network $(NETWORK)
+	ape run deploy --network $(NETWORK) --manifest deployments/local.json
 	carbon calc --activity seeds/activity/seed001_example.json
 	carbon demo
 

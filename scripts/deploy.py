@@ -66,6 +66,8 @@ def _manifest(path: Path, network, provider) -> Manifest:
         manifest = Manifest(
             network=f"{network.ecosystem.name}:{network.name}",
             chain_id=chain.chain_id,
-            rpc=getattr(provider, "uri", None),
+            rpc=None,
         )
+    # The node the deployment was read or made on is where the CLI reads it (a port may move).
+    manifest.rpc = getattr(provider, "uri", None)
     return manifest

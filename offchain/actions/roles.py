@@ -16,8 +16,7 @@ def roles_of(reader: ChainReader, address: str) -> list[str]:
     status = reader.agency_status(address)
     if status is not AgencyStatus.NONE:
         roles.append(f"agency ({status})")
-    factory = reader.singleton("EnterpriseFactory").functions
-    for carbon in reader.call(factory.enterprises(), "enterprises"):
+    for carbon in reader.enterprises():
         profile = reader.profile(carbon)
         if reader.has_role("EnterpriseCarbon", carbon, "ENTERPRISE_ADMIN", address):
             roles.append(f"ENTERPRISE_ADMIN of {profile.credit_code}")

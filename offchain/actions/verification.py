@@ -58,6 +58,27 @@ class Workflow:
         call = self.registry.functions.approve(agency, name, licence, public_key)
         self.tx.send(regulator, call, f"approving agency {agency}")
 
+    def change_agency(
+        self, regulator: LocalAccount, agency: str, action: str, reason: str
+    ) -> AgencyStatus:
+        """Suspends, reinstates or revokes `agency` with a reason; returns its new status.
+
+        Asking for the status it already has sends nothing.
+        """
+        targets = {
+            "suspend": AgencyStatus.SUSPENDED,
+            "reinstate": AgencyStatus.APPROVED,
+            "revoke": AgencyStatus.REVOKED,
+        }
+        if not reason.strip():
+            raise WorkflowError(f"a reason is required to {action} agency {agency}")
+        status = self.reader.agency_status(agency)
+        if status is targets[action]:
+            return status
+        call = getattr(self.registry.functions, action)(agency, reason.strip())
+        self.tx.send(regulator, call, f"{action} agency {agency}")
+        return self.reader.agency_status(agency)
+
     def state(self, carbon: str, year: int) -> VerificationState:
         return self.reader.verification(carbon, year).state
 

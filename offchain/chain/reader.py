@@ -22,6 +22,7 @@ from web3.exceptions import BadFunctionCallOutput
 
 from offchain.chain.bindings import (
     ROLES,
+    Agency,
     AgencyStatus,
     EnterpriseContracts,
     Entry,
@@ -30,6 +31,7 @@ from offchain.chain.bindings import (
     Record,
     Revision,
     StandardsSet,
+    StatusChange,
     StorageMode,
     Verdict,
     VerificationSummary,
@@ -261,6 +263,16 @@ class ChainReader:
             ) from exc
         return EnterpriseContracts.decode(raw)
 
+    def enterprises(self) -> list[str]:
+        """The EnterpriseCarbon of every onboarded enterprise, in onboarding order."""
+        factory = self.singleton("EnterpriseFactory").functions
+        return list(self.call(factory.enterprises(), "enterprises"))
+
+    def record_years(self, carbon: str) -> list[int]:
+        """The years in which the enterprise has records."""
+        functions = self.contract("EnterpriseCarbon", carbon).functions
+        return sorted(self.call(functions.recordYears(), f"years of {carbon}"))
+
     def is_onboarded(self, credit_code: str) -> bool:
         try:
             self.enterprise(credit_code)
@@ -336,6 +348,20 @@ class ChainReader:
         functions = self.singleton("CarbonVerification").functions
         raw = self.call(functions.verdicts(carbon, year), f"verdicts of {year}")
         return [Verdict.decode(v) for v in raw]
+
+    def agencies(self) -> list[str]:
+        """Every agency the registry has known, in the order it was approved."""
+        functions = self.singleton("VerifierRegistry").functions
+        return list(self.call(functions.agencies(), "agencies"))
+
+    def agency(self, agency: str) -> Agency:
+        functions = self.singleton("VerifierRegistry").functions
+        return Agency.decode(self.call(functions.agencyInfo(agency), f"agency {agency}"))
+
+    def agency_history(self, agency: str) -> list[StatusChange]:
+        functions = self.singleton("VerifierRegistry").functions
+        raw = self.call(functions.statusHistory(agency), f"history of agency {agency}")
+        return [StatusChange.decode(change) for change in raw]
 
     def agency_status(self, agency: str) -> AgencyStatus:
         functions = self.singleton("VerifierRegistry").functions

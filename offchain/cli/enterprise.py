@@ -62,6 +62,107 @@ def enterprise_onboard(
     click.echo(f"onboarded {name} ({credit_code}): EnterpriseCarbon {carbon}, DataLayer {layer}")
 
 
+@enterprise.command("list")
+@options.JSON
+@pass_app
+def enterprise_list(app: App, as_json: bool) -> None:
+    """Every onboarded enterprise: credit code, name, industry, region, years with records."""
+    reader = app.reader
+    rows = []
+    for carbon in reader.enterprises():
+        profile = reader.profile(carbon)
+        rows.append(
+            {
+                "credit_code": profile.credit_code,
+                "name": profile.name,
+                "industry": profile.industry_code,
+                "region": profile.region,
+                "carbon": carbon,
+                "data_layer": profile.data_layer,
+                "years": reader.record_years(carbon),
+            }
+        )
+    if as_json:
+        emit(rows)
+        return
+    table(
+        ("credit code", "name", "industry", "region", "years", "EnterpriseCarbon"),
+        [
+            (
+                r["credit_code"],
+                r["name"],
+                r["industry"],
+                r["region"],
+                ", ".join(map(str, r["years"])),
+                r["carbon"],
+            )
+            for r in rows
+        ],
+        title=f"{len(rows)} enterprises",
+    )
+
+
+@enterprise.command("show")
+@options.ENTERPRISE
+@options.JSON
+@pass_app
+def enterprise_show(app: App, credit_code: str, as_json: bool) -> None:
+    """One enterprise: its profile, contracts, and per year its records and verification."""
+    from offchain.core.units import tonnes
+
+    reader = app.reader
+    contracts = reader.enterprise(credit_code)
+    profile = reader.profile(contracts.carbon)
+    years = []
+    for year in reader.record_years(contracts.carbon):
+        records = reader.records(contracts.carbon, year)
+        summary = reader.verification(contracts.carbon, year)
+        valid = [r for r in records if r.valid and not r.aggregated]
+        years.append(
+            {
+                "year": year,
+                "records": len(records),
+                "valid": sum(r.valid for r in records),
+                "reported_tco2e": tonnes(sum(r.result for r in valid)),
+                "verification": str(summary.state),
+                "verified_tco2e": tonnes(summary.verified_emissions)
+                if summary.verified_emissions
+                else None,
+            }
+        )
+    shown = {
+        "credit_code": profile.credit_code,
+        "name": profile.name,
+        "industry": profile.industry_code,
+        "region": profile.region,
+        "carbon": contracts.carbon,
+        "data_layer": contracts.data_layer,
+        "years": years,
+    }
+    if as_json:
+        emit(shown)
+        return
+    click.echo(
+        f"{profile.name} ({profile.credit_code}), industry {profile.industry_code}, "
+        f"{profile.region}\n  EnterpriseCarbon {contracts.carbon}"
+        f"\n  DataLayer {contracts.data_layer}"
+    )
+    table(
+        ("year", "records", "valid", "reported tCO2e", "verification", "verified tCO2e"),
+        [
+            (
+                y["year"],
+                y["records"],
+                y["valid"],
+                y["reported_tco2e"],
+                y["verification"],
+                y["verified_tco2e"] or "-",
+            )
+            for y in years
+        ],
+    )
+
+
 @enterprise.command("update")
 @options.CREDIT_CODE
 @click.option("--name", default=None, help="New enterprise name.")

@@ -76,3 +76,46 @@ def test_accounts_name_the_regulator_and_an_enterprise_administrator(
     assert "REGULATOR" in regulator["roles"]
     assert f"ENTERPRISE_ADMIN of {CODE}" in admin["roles"]
     assert admin["address"] == "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
+
+
+def test_enterprise_list_and_show_name_the_enterprise_and_its_year(
+    carbon, year_with_an_invalidated_record
+):
+    listing = json.loads(carbon("enterprise", "list", "--json").output)
+    mine = next(e for e in listing if e["credit_code"] == CODE)
+    assert (mine["name"], mine["industry"], mine["years"]) == ("阅读示范电厂", "01", [2023])
+    shown = carbon("enterprise", "show", "--enterprise", CODE)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith(f"阅读示范电厂 ({CODE}), industry 01")
+    row = next(line for line in shown.output.splitlines() if "2023" in line and "None" in line)
+    assert "0.000000" in row  # its one record is invalid: nothing reported
+
+
+AGENCY_SPEC, AGENCY = "dev:7", "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"
+
+
+def test_an_agency_is_suspended_reinstated_and_revoked_with_its_reasons_listed(carbon):
+    assert carbon("keys", "publish", "--as", AGENCY_SPEC).exit_code == 0
+    approve = ["agency", "approve", "--address", AGENCY, "--name", "示范核查", "--licence", "L-1"]
+    assert carbon(*approve, "--as", "dev:0").output.strip().endswith("Approved")
+    for action, reason, status in (
+        ("suspend", "资质复核中", "Suspended"),
+        ("reinstate", "复核通过", "Approved"),
+        ("revoke", "资质撤销", "Revoked"),
+    ):
+        changed = carbon("agency", action, "--address", AGENCY, "--reason", reason, "--as", "dev:0")
+        assert changed.exit_code == 0 and changed.output.strip().endswith(status), changed.output
+    listed = json.loads(carbon("agency", "list", "--json").output)
+    history = next(a for a in listed if a["address"] == AGENCY)["history"]
+    assert [(c["status"], c["reason"]) for c in history][-3:] == [
+        ("Suspended", "资质复核中"),
+        ("Approved", "复核通过"),
+        ("Revoked", "资质撤销"),
+    ]
+    table = carbon("agency", "list").output
+    assert "资质撤销" in table and DATE.search(table)
+
+
+def test_an_agency_change_without_a_reason_is_refused(carbon):
+    result = carbon("agency", "suspend", "--address", AGENCY, "--reason", " ", "--as", "dev:0")
+    assert result.exit_code == 1 and "a reason is required to suspend" in result.output
