@@ -109,10 +109,11 @@ def seed_documents(seeds: Path = SEEDS) -> Iterator[SeedDocument]:
         ("formulas", "formula", "formula-library"),
     ):
         for path in sorted((seeds / folder).glob("*.json")):
-            yield _json_seed(path, kind, schema, code)
+            yield json_seed(path, kind, schema, code)
 
 
-def _json_seed(path: Path, kind: str, schema: Kind, code: str | None) -> SeedDocument:
+def json_seed(path: Path, kind: str, schema: Kind, code: str | None) -> SeedDocument:
+    """A factor or formula library file checked as a standard: schema, name, formulas."""
     data = read_file(path)
     document = load(data, schema, str(path))
     meta = document["meta"]

@@ -21,7 +21,7 @@ from offchain.paths import STORE_DIR
 COMMANDS = {
     "accounts": "offchain.cli.accounts:accounts",
     "calc": "offchain.cli.calc:calc",
-    "standards": "offchain.cli.standards:list_standards",
+    "standards": "offchain.cli.standards:standards",
     "node": "offchain.cli.node:node",
     "enterprise": "offchain.cli.enterprise:enterprise",
     "keys": "offchain.cli.keys:keys",

@@ -1,4 +1,8 @@
-"""`carbon standards`: what the CarbonIndex lists."""
+"""`carbon standards`: what the CarbonIndex lists, what a standard says, and new revisions."""
+
+import re
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -6,11 +10,21 @@ from offchain.cli import options
 from offchain.cli.app import App, pass_app
 from offchain.cli.output import emit, table
 
+_SYMBOL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-@click.command("standards")
+
+@click.group("standards", invoke_without_command=True)
+@click.pass_context
+def standards(ctx: click.Context) -> None:
+    """The standards in the index: `carbon standards` lists them (same as `list`)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_standards)
+
+
+@standards.command("list")
 @options.JSON
 @pass_app
-def list_standards(app: App, as_json: bool) -> None:
+def list_standards(app: App, as_json: bool = False) -> None:
     """List every series in the index with its names, oldest first, and the one in force."""
     reader = app.reader
     index = reader.index.functions
@@ -21,9 +35,104 @@ def list_standards(app: App, as_json: bool) -> None:
         return
     table(
         ("series", "latest", "names, oldest first"),
-        [
-            (series, names[-1] if names else "", ", ".join(names))
-            for series, names in history.items()
-        ],
+        [(s, names[-1] if names else "", ", ".join(names)) for s, names in history.items()],
         title=f"{len(history)} series in the index",
     )
+
+
+@standards.command("show")
+@click.argument("name")
+@click.option("--revision", type=click.IntRange(min=0), default=None, help="Default: the latest.")
+@options.JSON
+@pass_app
+def show_standard(app: App, name: str, revision: int | None, as_json: bool) -> None:
+    """What a standard says: a factor library's groups, rows, units, values and their status; a
+    formula library's formulas and the inputs each needs; the revision and its document."""
+    import json
+
+    from offchain.core.names import parse_index_name
+
+    reader = app.reader
+    parsed = parse_index_name(name)
+    ref = reader.standard(name, parsed.contract, revision)
+    data = reader.document(ref.data_layer, ref.document)
+    head = {
+        "name": name,
+        "address": ref.address,
+        "revision": ref.revision,
+        "version": ref.version,
+        "document": ref.document,
+        "data_layer": ref.data_layer,
+    }
+    body: Any = data.decode("utf-8") if parsed.kind == "calculate" else json.loads(data)
+    if as_json:
+        emit({**head, "content": body})
+        return
+    click.echo(
+        f"{name} revision {ref.revision} (version {ref.version}), document {ref.document} "
+        f"in DataLayer {ref.data_layer}"
+    )
+    if parsed.kind == "factor":
+        _factor_table(body)
+    elif parsed.kind == "formula":
+        _formula_table(body)
+    else:
+        click.echo(f"calculation code, {len(data):,} bytes")
+
+
+def _factor_table(library: dict[str, Any]) -> None:
+    rows = []
+    for key, group in library["groups"].items():
+        activity = group.get("activity", {})
+        needs = f"{activity.get('symbol', '')} [{activity.get('unit', '')}]"
+        for row in group["data"]:
+            label, *cells = row
+            for cell in cells:
+                value = "-" if cell.get("value") is None else cell["value"]
+                rows.append(
+                    (
+                        key,
+                        needs,
+                        label.get("value", ""),
+                        cell.get("symbol", ""),
+                        value,
+                        cell.get("unit", ""),
+                        cell.get("status", ""),
+                    )
+                )
+    table(
+        ("group", "activity input", "row", "factor", "value", "unit", "status"),
+        rows,
+        title=f"{library['meta'].get('name', '')}: {len(library['groups'])} groups",
+    )
+
+
+def _formula_table(library: dict[str, Any]) -> None:
+    rows = []
+    for key, formula in library["formulas"].items():
+        expression = formula.get("formula", "")
+        inputs = sorted(set(_SYMBOL.findall(expression)) - {key})
+        rows.append((key, formula.get("formulaid", ""), expression, ", ".join(inputs)))
+    table(
+        ("result", "id", "formula", "inputs"),
+        rows,
+        title=f"{library['meta'].get('name', '')}: {len(rows)} formulas",
+    )
+
+
+@standards.command("publish")
+@click.argument("file", type=click.Path(path_type=Path))
+@options.AS
+@pass_app
+def publish_standard(app: App, file: Path, signer: str) -> None:
+    """Publish FILE as the next revision of the standard its name names (standards editor):
+    schema, name and formulas are checked first; earlier revisions stay readable."""
+    from offchain.actions.standards import publish_revision
+
+    published = publish_revision(app.reader, app.tx, app.signer(signer), file)
+    verb = "published" if published.created else "already the latest:"
+    click.echo(
+        f"{verb} {published.name} revision {published.revision} (version {published.version}), "
+        f"document {published.document}"
+    )
+

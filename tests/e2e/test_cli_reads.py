@@ -119,3 +119,42 @@ def test_an_agency_is_suspended_reinstated_and_revoked_with_its_reasons_listed(c
 def test_an_agency_change_without_a_reason_is_refused(carbon):
     result = carbon("agency", "suspend", "--address", AGENCY, "--reason", " ", "--as", "dev:0")
     assert result.exit_code == 1 and "a reason is required to suspend" in result.output
+
+
+def test_standards_show_lists_groups_rows_values_and_their_status(carbon):
+    result = carbon("standards", "show", "GB_01_factor_20231001_0000")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("GB_01_factor_20231001_0000 revision 0 (version 1.0.0)")
+    coal = next(line for line in result.output.splitlines() if "燃煤" in line and " CC " in line)
+    assert "0.03085" in coal and "tC/GJ" in coal and "FC [t]" in coal
+
+
+def test_standards_show_names_the_inputs_of_each_formula(carbon):
+    result = carbon("standards", "show", "GB_01_formula_20231001_0000", "--json")
+    shown = json.loads(result.output)
+    assert shown["revision"] == 0 and "E_sum" in shown["content"]["formulas"]
+    table = carbon("standards", "show", "GB_01_formula_20231001_0000").output
+    row = next(line for line in table.splitlines() if line.split("│")[1:2] == [" E_sum "])
+    assert "E_fuel, E_electricity" in row.replace(" ", " ")
+
+
+def test_a_new_revision_is_published_from_a_file_and_is_idempotent(carbon, tmp_path):
+    from offchain.paths import SEEDS
+
+    source = SEEDS / "factors" / "GB_02_factor_20231001_0000.json"
+    library = json.loads(source.read_text("utf-8"))
+    library["meta"]["version"] = "1.0.1"
+    path = tmp_path / source.name
+    path.write_text(json.dumps(library, ensure_ascii=False), "utf-8")
+    first = carbon("standards", "publish", str(path), "--as", "dev:0")
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("published GB_02_factor_20231001_0000 revision 1")
+    again = carbon("standards", "publish", str(path), "--as", "dev:0")
+    assert again.output.startswith("already the latest: GB_02_factor_20231001_0000 revision 1")
+
+
+def test_a_file_that_breaks_its_schema_is_refused_before_anything_is_sent(carbon, tmp_path):
+    path = tmp_path / "GB_02_factor_20231001_0000.json"
+    path.write_text('{"meta": {}}', "utf-8")
+    result = carbon("standards", "publish", str(path), "--as", "dev:0")
+    assert result.exit_code == 1 and "Traceback" not in result.output
