@@ -24,12 +24,13 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
     """Prints rows as a table for people (rich is imported only when a table is printed)."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     grid = Table(title=title)
     for header in headers:
         grid.add_column(header)
     for row in rows:
-        grid.add_row(*(str(cell) for cell in row))
+        grid.add_row(*(Text(str(cell)) for cell in row))  # data, never markup: "[t]" is a unit
     # Piped into a file or another program, a row stays on one line whatever its width.
     Console(width=None if sys.stdout.isatty() else 400).print(grid)
 

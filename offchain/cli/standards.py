@@ -135,4 +135,3 @@ def publish_standard(app: App, file: Path, signer: str) -> None:
         f"{verb} {published.name} revision {published.revision} (version {published.version}), "
         f"document {published.document}"
     )
-
