@@ -349,6 +349,16 @@ class ChainReader:
         raw = self.call(functions.verdicts(carbon, year), f"verdicts of {year}")
         return [Verdict.decode(v) for v in raw]
 
+    def assignments(self, agency: str | None = None) -> list[tuple[str, int, str]]:
+        """(EnterpriseCarbon, year, agency) of every assignment, oldest first; only `agency`'s
+        when given (read from the AgencyAssigned events)."""
+        event = self.singleton("CarbonVerification").events.AgencyAssigned()
+        filters = {"agency": Web3.to_checksum_address(agency)} if agency else {}
+        logs = event.get_logs(from_block=0, argument_filters=filters)
+        return [
+            (log["args"]["enterprise"], log["args"]["year"], log["args"]["agency"]) for log in logs
+        ]
+
     def agencies(self) -> list[str]:
         """Every agency the registry has known, in the order it was approved."""
         functions = self.singleton("VerifierRegistry").functions

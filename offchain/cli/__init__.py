@@ -24,6 +24,7 @@ COMMANDS = {
     "standards": "offchain.cli.standards:standards",
     "node": "offchain.cli.node:node",
     "enterprise": "offchain.cli.enterprise:enterprise",
+    "evidence": "offchain.cli.evidence:evidence",
     "keys": "offchain.cli.keys:keys",
     "agency": "offchain.cli.agency:agency",
     "verification": "offchain.cli.verification:verification",

@@ -48,6 +48,56 @@ def verification_close(app: App, credit_code: str, year: int, signer: str) -> No
     click.echo(f"{credit_code} {year}: Closed, verified emissions {tonnes(verified)} tCO2e")
 
 
+@verification.command("list")
+@click.option("--agency", "agency_address", default=None, help="Only this agency's years.")
+@options.JSON
+@pass_app
+def verification_list(app: App, agency_address: str | None, as_json: bool) -> None:
+    """Every enterprise-year an agency was assigned, with where its verification stands now."""
+    from eth_utils import is_address
+
+    from offchain.core.units import tonnes
+
+    if agency_address is not None and not is_address(agency_address):
+        raise click.UsageError(f"--agency {agency_address!r} is not an Ethereum address")
+    reader = app.reader
+    rows = []
+    for carbon, year, agency in reader.assignments(agency_address):
+        summary = reader.verification(carbon, year)
+        if summary.agency != agency:
+            continue  # reassigned since: the later assignment is listed
+        rows.append(
+            {
+                "enterprise": reader.profile(carbon).credit_code,
+                "year": year,
+                "agency": agency,
+                "state": str(summary.state),
+                "verdicts": summary.verdicts,
+                "verified_tco2e": tonnes(summary.verified_emissions)
+                if summary.verified_emissions
+                else None,
+            }
+        )
+    if as_json:
+        emit(rows)
+        return
+    table(
+        ("enterprise", "year", "agency", "state", "verdicts", "verified tCO2e"),
+        [
+            (
+                r["enterprise"],
+                r["year"],
+                r["agency"],
+                r["state"],
+                r["verdicts"],
+                r["verified_tco2e"] or "-",
+            )
+            for r in rows
+        ],
+        title=f"{len(rows)} assigned enterprise-years",
+    )
+
+
 @verification.command("status")
 @options.enterprise_year
 @options.JSON

@@ -158,3 +158,56 @@ def test_a_file_that_breaks_its_schema_is_refused_before_anything_is_sent(carbon
     path.write_text('{"meta": {}}', "utf-8")
     result = carbon("standards", "publish", str(path), "--as", "dev:0")
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+AUDITOR_SPEC, AUDITOR = "dev:9", "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"
+
+
+def test_evidence_is_fetched_checked_and_decrypted_for_a_recipient(
+    carbon, year_with_an_invalidated_record, tmp_path
+):
+    import hashlib
+
+    for spec in (AUDITOR_SPEC, "dev:4"):
+        assert carbon("keys", "publish", "--as", spec).exit_code == 0
+    ledger = tmp_path / "ledger_05.csv"
+    ledger.write_text("日期,燃料,数量(t)\n2023-05-01,燃煤,90\n", "utf-8")
+    submitted = carbon(
+        *submit_args(CODE, ledger_activity(tmp_path), "2023年5月", "dev:3", [ledger]),
+        *("--writer", "dev:4", "--encrypt-for", AUDITOR, "--json"),
+    )
+    assert submitted.exit_code == 0, submitted.output
+    (listed,) = json.loads(submitted.output)["evidence"]
+    get = ["evidence", "get", "--enterprise", CODE, "--digest", listed["datalayerhash"]]
+    out = tmp_path / "fetched.csv"
+    refused = carbon(*get, "--out", str(out))
+    assert refused.exit_code == 2 and f"is encrypted for {AUDITOR}" in refused.output
+    opened = carbon(*get, "--out", str(out), "--key", AUDITOR_SPEC)
+    assert opened.exit_code == 0, opened.output
+    assert out.read_bytes() == ledger.read_bytes()
+    assert listed["sha256"] == "0x" + hashlib.sha256(ledger.read_bytes()).hexdigest()
+
+
+def ledger_activity(folder):
+    """A May document of the power plant with no self-measured factor (no test report)."""
+    from offchain.paths import SEEDS
+
+    document = json.loads((SEEDS / "activity" / "seed001_example.json").read_text("utf-8"))
+    document["records"] = [r for r in document["records"] if "evidence" not in r]
+    document["period"] = {"year": 2023, "month": 5}
+    document["extrainfo"] = []
+    path = folder / "activity_05.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_an_agency_lists_the_years_it_was_assigned(carbon, year_with_an_invalidated_record):
+    approve = ["agency", "approve", "--address", AUDITOR, "--name", "核查", "--licence", "L-9"]
+    assert carbon(*approve, "--as", "dev:0").exit_code == 0
+    which = ["--enterprise", CODE, "--year", "2024"]
+    opened = carbon("verification", "open", *which, "--agency", AUDITOR, "--as", "dev:0")
+    assert opened.exit_code == 0, opened.output
+    listed = json.loads(carbon("verification", "list", "--agency", AUDITOR, "--json").output)
+    assert {"enterprise": CODE, "year": 2024, "state": "Assigned"}.items() <= next(
+        r for r in listed if r["enterprise"] == CODE and r["year"] == 2024
+    ).items()
