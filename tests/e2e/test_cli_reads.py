@@ -177,7 +177,8 @@ def test_evidence_is_fetched_checked_and_decrypted_for_a_recipient(
         *("--writer", "dev:4", "--encrypt-for", AUDITOR, "--json"),
     )
     assert submitted.exit_code == 0, submitted.output
-    (listed,) = json.loads(submitted.output)["evidence"]
+    # stdout's JSON follows the progress bar, which goes to stderr (mixed in here)
+    (listed,) = json.loads(submitted.output[submitted.output.index("{") :])["evidence"]
     get = ["evidence", "get", "--enterprise", CODE, "--digest", listed["datalayerhash"]]
     out = tmp_path / "fetched.csv"
     refused = carbon(*get, "--out", str(out))
@@ -202,6 +203,7 @@ def ledger_activity(folder):
 
 
 def test_an_agency_lists_the_years_it_was_assigned(carbon, year_with_an_invalidated_record):
+    assert carbon("keys", "publish", "--as", AUDITOR_SPEC).exit_code == 0
     approve = ["agency", "approve", "--address", AUDITOR, "--name", "核查", "--licence", "L-9"]
     assert carbon(*approve, "--as", "dev:0").exit_code == 0
     which = ["--enterprise", CODE, "--year", "2024"]
