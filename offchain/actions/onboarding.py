@@ -10,7 +10,7 @@ from dataclasses import replace
 from eth_account.signers.local import LocalAccount
 from eth_utils import is_address, to_checksum_address
 
-from offchain.chain.bindings import Onboarding
+from offchain.chain.bindings import Onboarding, Profile
 from offchain.chain.reader import ChainReader
 from offchain.chain.revert import RevertError
 from offchain.chain.transact import Transactor
@@ -72,12 +72,7 @@ def differences(reader: ChainReader, enterprise: Onboarding) -> list[str]:
     profile = reader.profile(found.carbon)
     changed = [
         f"{label} is {on_chain!r}, not {asked!r}"
-        for label, on_chain, asked in (
-            ("name", profile.name, enterprise.name),
-            ("region", profile.region, enterprise.region),
-            ("industry", profile.industry_code, enterprise.industry_code),
-        )
-        if on_chain != asked
+        for label, on_chain, asked in _profile_changes(profile, enterprise)
     ]
     for role, kind, address, account in (
         ("ENTERPRISE_ADMIN", "EnterpriseCarbon", found.carbon, enterprise.admin),
@@ -86,6 +81,19 @@ def differences(reader: ChainReader, enterprise: Onboarding) -> list[str]:
         if not reader.has_role(kind, address, role, account):
             changed.append(f"{account} does not hold {role}")
     return changed
+
+
+def _profile_changes(profile: Profile, wanted: Onboarding) -> list[tuple[str, str, str]]:
+    """(field, on chain, wanted) of each profile field that differs."""
+    return [
+        (label, on_chain, asked)
+        for label, on_chain, asked in (
+            ("name", profile.name, wanted.name),
+            ("region", profile.region, wanted.region),
+            ("industry", profile.industry_code, wanted.industry_code),
+        )
+        if on_chain != asked
+    ]
 
 
 def onboard(
@@ -137,13 +145,7 @@ def update_profile(
     )
     wanted = checked(reader, wanted)
     changed = [
-        f"{label}: {old!r} -> {new!r}"
-        for label, old, new in (
-            ("name", profile.name, wanted.name),
-            ("region", profile.region, wanted.region),
-            ("industry", profile.industry_code, wanted.industry_code),
-        )
-        if old != new
+        f"{label}: {old!r} -> {new!r}" for label, old, new in _profile_changes(profile, wanted)
     ]
     if changed:
         call = reader.contract("EnterpriseCarbon", carbon).functions.updateProfile(

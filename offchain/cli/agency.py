@@ -1,10 +1,12 @@
 """`carbon agency`: verification agencies in the VerifierRegistry (regulator)."""
 
+from typing import Any
+
 import click
 
 from offchain.cli import options
 from offchain.cli.app import App, pass_app
-from offchain.cli.output import emit, table, when
+from offchain.cli.output import listing, when
 
 
 @click.group()
@@ -80,20 +82,19 @@ def agency_list(app: App, as_json: bool) -> None:
                 "history": history,
             }
         )
-    if as_json:
-        emit(rows)
-        return
-    table(
-        ("agency", "name", "licence", "status", "history"),
-        [
-            (
-                r["address"],
-                r["name"],
-                r["licence"],
-                r["status"],
-                "; ".join(f"{when(c['at'])} {c['status']}: {c['reason']}" for c in r["history"]),
-            )
-            for r in rows
-        ],
+    listing(
+        rows,
+        (
+            ("agency", "address"),
+            ("name", "name"),
+            ("licence", "licence"),
+            ("status", "status"),
+            ("history", _history),
+        ),
+        as_json,
         title=f"{len(rows)} agencies",
     )
+
+
+def _history(row: dict[str, Any]) -> str:
+    return "; ".join(f"{when(c['at'])} {c['status']}: {c['reason']}" for c in row["history"])

@@ -9,7 +9,7 @@ import click
 
 from offchain.cli import options
 from offchain.cli.app import App, pass_app
-from offchain.cli.output import emit, progress, table, when
+from offchain.cli.output import emit, listing, progress, table, when
 
 if TYPE_CHECKING:
     from offchain.actions.enterprise import Submission
@@ -82,22 +82,17 @@ def enterprise_list(app: App, as_json: bool) -> None:
                 "years": reader.record_years(carbon),
             }
         )
-    if as_json:
-        emit(rows)
-        return
-    table(
-        ("credit code", "name", "industry", "region", "years", "EnterpriseCarbon"),
-        [
-            (
-                r["credit_code"],
-                r["name"],
-                r["industry"],
-                r["region"],
-                ", ".join(map(str, r["years"])),
-                r["carbon"],
-            )
-            for r in rows
-        ],
+    listing(
+        rows,
+        (
+            ("credit code", "credit_code"),
+            ("name", "name"),
+            ("industry", "industry"),
+            ("region", "region"),
+            ("years", lambda r: ", ".join(map(str, r["years"]))),
+            ("EnterpriseCarbon", "carbon"),
+        ),
+        as_json,
         title=f"{len(rows)} enterprises",
     )
 
@@ -335,25 +330,20 @@ def enterprise_records(app: App, credit_code: str, year: int, as_json: bool) -> 
         _record_json(r, notes.get(r.index), _period(reader, contracts.data_layer, r.data))
         for r in records
     ]
-    if as_json:
-        emit(rows)
-        return
-    table(
-        ("#", "title", "period", "tCO2e", "state", "kind", "submitted", "by", "note"),
-        [
-            (
-                row["index"],
-                row["title"],
-                row["period"],
-                row["result_tco2e"],
-                "valid" if row["valid"] else "invalid",
-                "aggregated" if row["aggregated"] else "period",
-                when(row["submitted_at"]),
-                row["submitter"],
-                _note(row),
-            )
-            for row in rows
-        ],
+    listing(
+        rows,
+        (
+            ("#", "index"),
+            ("title", "title"),
+            ("period", "period"),
+            ("tCO2e", "result_tco2e"),
+            ("state", lambda r: "valid" if r["valid"] else "invalid"),
+            ("kind", lambda r: "aggregated" if r["aggregated"] else "period"),
+            ("submitted", lambda r: when(r["submitted_at"])),
+            ("by", "submitter"),
+            ("note", _note),
+        ),
+        as_json,
         title=f"{credit_code} {year}: {len(rows)} records",
     )
 

@@ -4,7 +4,7 @@ Progress goes to stderr so that stdout stays parseable when a command prints JSO
 """
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -33,6 +33,28 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
         grid.add_row(*(Text(str(cell)) for cell in row))  # data, never markup: "[t]" is a unit
     # Piped into a file or another program, a row stays on one line whatever its width.
     Console(width=None if sys.stdout.isatty() else 400).print(grid)
+
+
+Column = tuple[str, str | Callable[[dict[str, Any]], Any]]
+
+
+def listing(
+    rows: list[dict[str, Any]], columns: Sequence[Column], as_json: bool, title: str | None = None
+) -> None:
+    """Rows as JSON (`--json`) or as a table of `columns`: (header, key or function of a row)."""
+    if as_json:
+        emit(rows)
+        return
+    table(
+        [header for header, _ in columns],
+        [[_cell(row, how) for _, how in columns] for row in rows],
+        title=title,
+    )
+
+
+def _cell(row: dict[str, Any], how: str | Callable[[dict[str, Any]], Any]) -> Any:
+    value = how(row) if callable(how) else row[how]
+    return "-" if value is None else value
 
 
 def when(timestamp: int) -> str:

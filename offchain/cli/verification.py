@@ -5,7 +5,7 @@ import click
 
 from offchain.cli import options
 from offchain.cli.app import App, pass_app
-from offchain.cli.output import emit, table, when
+from offchain.cli.output import emit, listing, table, when
 
 
 @click.group()
@@ -78,22 +78,17 @@ def verification_list(app: App, agency_address: str | None, as_json: bool) -> No
                 else None,
             }
         )
-    if as_json:
-        emit(rows)
-        return
-    table(
-        ("enterprise", "year", "agency", "state", "verdicts", "verified tCO2e"),
-        [
-            (
-                r["enterprise"],
-                r["year"],
-                r["agency"],
-                r["state"],
-                r["verdicts"],
-                r["verified_tco2e"] or "-",
-            )
-            for r in rows
-        ],
+    listing(
+        rows,
+        (
+            ("enterprise", "enterprise"),
+            ("year", "year"),
+            ("agency", "agency"),
+            ("state", "state"),
+            ("verdicts", "verdicts"),
+            ("verified tCO2e", "verified_tco2e"),
+        ),
+        as_json,
         title=f"{len(rows)} assigned enterprise-years",
     )
 

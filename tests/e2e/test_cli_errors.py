@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from e2e_support import onboard_args, submit_args
+from e2e_support import cli_onboard, submit_args
 
 from offchain.cli import main
 from offchain.core.credit_code import with_check
@@ -18,16 +18,7 @@ STRANGER = "0x" + "5a" * 20
 
 @pytest.fixture(scope="module")
 def onboarded(carbon):
-    result = carbon(
-        *onboard_args(
-            CODE,
-            "dev:0",
-            "错误示范电厂",
-            admin="0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-            account="0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
-        )
-    )
-    assert result.exit_code == 0, result.output
+    cli_onboard(carbon, CODE, "错误示范电厂")
     return CODE
 
 

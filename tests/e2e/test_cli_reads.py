@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from e2e_support import onboard_args, submit_args
+from e2e_support import cli_onboard, submit_args
 
 from offchain.core.credit_code import with_check
 
@@ -14,16 +14,7 @@ DATE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
 
 @pytest.fixture(scope="module")
 def year_with_an_invalidated_record(carbon, activity_module, evidence_module):
-    onboarded = carbon(
-        *onboard_args(
-            CODE,
-            "dev:0",
-            "阅读示范电厂",
-            admin="0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-            account="0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
-        )
-    )
-    assert onboarded.exit_code == 0, onboarded.output
+    cli_onboard(carbon, CODE, "阅读示范电厂")
     submitted = carbon(
         *submit_args(CODE, activity_module, "2023年4月", "dev:3", evidence_module),
         *("--writer", "dev:4"),

@@ -80,3 +80,9 @@ def submit_args(
         signer,
         *(arg for path in evidence for arg in ("--evidence", str(path))),
     ]
+
+
+def cli_onboard(carbon: Any, code: str, name: str) -> None:
+    """`carbon enterprise onboard` of `code` by the regulator, ADMIN submitting, WRITER storing."""
+    result = carbon(*onboard_args(code, "dev:0", name, admin=ADMIN.address, account=WRITER.address))
+    assert result.exit_code == 0, result.output
