@@ -240,6 +240,12 @@ class ChainReader:
         rev = Revision.decode(raw)
         return StandardRef(name, address, revision, rev.version, rev.document, rev.data_layer)
 
+    def revisions(self, name: str, kind: str) -> list[Revision]:
+        """Every revision of the standard registered under `name`, oldest first."""
+        library = self.contract(kind, self.resolve(name)).functions
+        count = self.call(library.revisionCount(), f"revisions of {name}")
+        return [Revision.decode(self.call(library.revision(n), name)) for n in range(count)]
+
     def standards_set_id(self, chosen: StandardsSet) -> int:
         """The index's id of a set of revisions, 0 when it is not registered."""
         return self.call(self.index.functions.standardsSetId(chosen.encode()), "standardsSetId")

@@ -8,7 +8,7 @@ import click
 
 from offchain.cli import options
 from offchain.cli.app import App, pass_app
-from offchain.cli.output import emit, table
+from offchain.cli.output import emit, listing, table, when
 
 _SYMBOL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -64,13 +64,35 @@ def show_standard(app: App, name: str, revision: int | None, as_json: bool) -> N
         "document": ref.document,
         "data_layer": ref.data_layer,
     }
+    revisions = [
+        {
+            "revision": n,
+            "version": r.version,
+            "document": r.document,
+            "publisher": r.publisher,
+            "published_at": r.published_at,
+        }
+        for n, r in enumerate(reader.revisions(name, parsed.contract))
+    ]
     body: Any = data.decode("utf-8") if parsed.kind == "calculate" else json.loads(data)
     if as_json:
-        emit({**head, "content": body})
+        emit({**head, "revisions": revisions, "content": body})
         return
     click.echo(
         f"{name} revision {ref.revision} (version {ref.version}), document {ref.document} "
         f"in DataLayer {ref.data_layer}"
+    )
+    listing(
+        revisions,
+        (
+            ("revision", "revision"),
+            ("version", "version"),
+            ("document", "document"),
+            ("publisher", "publisher"),
+            ("published", lambda r: when(r["published_at"])),
+        ),
+        as_json=False,
+        title=f"{len(revisions)} revisions",
     )
     if parsed.kind == "factor":
         _factor_table(body)

@@ -124,6 +124,7 @@ def test_standards_show_names_the_inputs_of_each_formula(carbon):
     result = carbon("standards", "show", "GB_01_formula_20231001_0000", "--json")
     shown = json.loads(result.output)
     assert shown["revision"] == 0 and "E_sum" in shown["content"]["formulas"]
+    assert [r["version"] for r in shown["revisions"]] == ["1.0.0"]
     table = carbon("standards", "show", "GB_01_formula_20231001_0000").output
     row = next(line for line in table.splitlines() if " E_sum " in line and "01-00" in line)
     assert "E_electricity, E_electricity_regional, E_fuel, E_process_1" in row
@@ -142,6 +143,8 @@ def test_a_new_revision_is_published_from_a_file_and_is_idempotent(carbon, tmp_p
     assert first.output.startswith("published GB_02_factor_20231001_0000 revision 1")
     again = carbon("standards", "publish", str(path), "--as", "dev:0")
     assert again.output.startswith("already the latest: GB_02_factor_20231001_0000 revision 1")
+    shown = json.loads(carbon("standards", "show", "GB_02_factor_20231001_0000", "--json").output)
+    assert [r["version"] for r in shown["revisions"]] == ["1.0.0", "1.0.1"]
 
 
 def test_a_file_that_breaks_its_schema_is_refused_before_anything_is_sent(carbon, tmp_path):
