@@ -10,7 +10,7 @@ from dataclasses import replace
 from eth_account.signers.local import LocalAccount
 from eth_utils import is_address, to_checksum_address
 
-from offchain.chain.bindings import Onboarding, Profile
+from offchain.chain.bindings import ROLES, Onboarding, Profile
 from offchain.chain.reader import ChainReader
 from offchain.chain.revert import RevertError
 from offchain.chain.transact import Transactor
@@ -153,6 +153,38 @@ def update_profile(
         )
         tx.send(regulator, call, f"updating the profile of {code}")
     return changed
+
+
+# Which contract of an enterprise each of its roles is held on.
+ENTERPRISE_ROLES = {"ENTERPRISE_ADMIN": "EnterpriseCarbon", "DATA_WRITER": "DataLayer"}
+
+
+def set_role(
+    reader: ChainReader,
+    tx: Transactor,
+    regulator: LocalAccount,
+    code: str,
+    role: str,
+    account: str,
+    grant: bool,
+) -> bool:
+    """Grants or revokes an enterprise role (regulator); False when it already was so."""
+    if role not in ENTERPRISE_ROLES:
+        raise OnboardingError(f"{role!r} is not an enterprise role: {', '.join(ENTERPRISE_ROLES)}")
+    if not is_address(account) or int(account, 16) == 0:
+        raise OnboardingError(f"{account!r} is not an account that can hold {role}")
+    account = to_checksum_address(account)
+    code = credit_code.normalise(code)
+    found = reader.enterprise(code)
+    kind = ENTERPRISE_ROLES[role]
+    address = found.carbon if kind == "EnterpriseCarbon" else found.data_layer
+    if reader.has_role(kind, address, role, account) == grant:
+        return False
+    functions = reader.contract(kind, address).functions
+    call = (functions.grantRole if grant else functions.revokeRole)(ROLES[role], account)
+    verb = "granting" if grant else "revoking"
+    tx.send(regulator, call, f"{verb} {role} of {code} to {account}")
+    return True
 
 
 def publish_key(reader: ChainReader, tx: Transactor, account: LocalAccount) -> bool:

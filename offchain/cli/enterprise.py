@@ -182,6 +182,27 @@ def enterprise_update(
     click.echo(f"{credit_code}: " + ("; ".join(changed) if changed else "nothing to change"))
 
 
+@enterprise.command("role")
+@options.ENTERPRISE
+@click.argument("action", type=click.Choice(["grant", "revoke"]))
+@click.argument("role", type=click.Choice(["ENTERPRISE_ADMIN", "DATA_WRITER"]))
+@click.argument("account")
+@options.AS
+@pass_app
+def enterprise_role(
+    app: App, credit_code: str, action: str, role: str, account: str, signer: str
+) -> None:
+    """Grant or revoke an enterprise role (regulator): ENTERPRISE_ADMIN submits records,
+    DATA_WRITER stores the enterprise's documents."""
+    from offchain.actions.onboarding import set_role
+
+    changed = set_role(
+        app.reader, app.tx, app.signer(signer), credit_code, role, account, action == "grant"
+    )
+    done = {"grant": "granted", "revoke": "revoked"}[action]
+    click.echo(f"{credit_code}: {role} of {account} {done if changed else 'unchanged'}")
+
+
 @enterprise.command("submit")
 @options.enterprise_year
 @click.option("--title", required=True, help="Record title, e.g. 2023年4月.")

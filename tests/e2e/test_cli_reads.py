@@ -207,3 +207,18 @@ def test_an_agency_lists_the_years_it_was_assigned(carbon, year_with_an_invalida
     assert {"enterprise": CODE, "year": 2024, "state": "Assigned"}.items() <= next(
         r for r in listed if r["enterprise"] == CODE and r["year"] == 2024
     ).items()
+
+
+def test_a_role_is_granted_and_revoked_and_shown_by_accounts(
+    carbon, year_with_an_invalidated_record
+):
+    role = ["enterprise", "role", "--enterprise", CODE]
+    granted = carbon(*role, "grant", "DATA_WRITER", AUDITOR, "--as", "dev:0")
+    assert granted.exit_code == 0 and "granted" in granted.output, granted.output
+    roles = json.loads(carbon("accounts", "--as", AUDITOR_SPEC, "--json").output)[0]["roles"]
+    assert f"DATA_WRITER of {CODE}" in roles
+    assert "unchanged" in carbon(*role, "grant", "DATA_WRITER", AUDITOR, "--as", "dev:0").output
+    revoked = carbon(*role, "revoke", "DATA_WRITER", AUDITOR, "--as", "dev:0")
+    assert revoked.exit_code == 0 and "revoked" in revoked.output
+    by_stranger = carbon(*role, "grant", "DATA_WRITER", AUDITOR, "--as", "dev:6")
+    assert by_stranger.exit_code == 1 and "AccessControlUnauthorizedAccount" in by_stranger.output
