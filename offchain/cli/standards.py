@@ -14,11 +14,12 @@ _SYMBOL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @click.group("standards", invoke_without_command=True)
+@options.JSON
 @click.pass_context
-def standards(ctx: click.Context) -> None:
+def standards(ctx: click.Context, as_json: bool) -> None:
     """The standards in the index: `carbon standards` lists them (same as `list`)."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(list_standards)
+        ctx.invoke(list_standards, as_json=as_json)
 
 
 @standards.command("list")
