@@ -50,12 +50,15 @@ $(TOOLCHAIN)/bin/anvil: node_modules/.package-lock.json
 	@$@ --version >/dev/null
 
 # ape-solidity recompiles only the files that changed, not the ones importing them; recompile
-# everything whenever any source or the compiler settings change.
+# everything whenever any source or the compiler settings change. Meanwhile the build-info
+# upgrades-core checks upgrades with is compiled (cached in .build/build-info by source content).
 compile: setup
-	@sources=$$(cat $$(find contracts -name '*.sol' | sort) ape-config.yaml | sha256sum); \
+	@python -m offchain.actions.upgrade_safety build-info >/dev/null & build_info=$$!; \
+	sources=$$(cat $$(find contracts -name '*.sol' | sort) ape-config.yaml | sha256sum); \
 	if [ "$$sources" != "$$(cat .build/.sources 2>/dev/null)" ]; then \
-		ape compile --force && echo "$$sources" > .build/.sources; \
-	fi
+		ape compile --force && echo "$$sources" > .build/.sources || { wait $$build_info; exit 1; }; \
+	fi; \
+	wait $$build_info
 
 lint: setup
 	ruff check .
