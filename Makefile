@@ -21,12 +21,13 @@ export APE_DATA_FOLDER := $(CURDIR)/.ape
 
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 
-.PHONY: help setup compile test lint demo bench node-stop clean
+.PHONY: help setup compile test lint slither demo bench node-stop clean
 
 help:
 	@echo "make demo   start a local node, deploy the suite and the 24 industries' standards,"
 	@echo "            compute the sample enterprise, onboard three enterprises and submit their year"
-	@echo "make test   lint and run every test against a real anvil node"
+	@echo "make test   lint, slither (against slither.triage.json), and every test against a"
+	@echo "            real anvil node"
 	@echo "make bench  print the gas, storage and calculator benchmark tables"
 
 setup: $(VENV)/.synced node_modules/.package-lock.json $(TOOLCHAIN)/solcx/solc-v$(SOLC_VERSION) $(TOOLCHAIN)/bin/anvil
@@ -53,18 +54,26 @@ $(TOOLCHAIN)/bin/anvil: node_modules/.package-lock.json
 	@$@ --version >/dev/null
 
 # ape-solidity recompiles only the files that changed, not the ones importing them; recompile
-# everything whenever any source or the compiler settings change.
+# everything whenever any source or the compiler settings change. Meanwhile the build-info
+# upgrades-core checks upgrades with is compiled (cached in .build/build-info by source content).
 compile: setup
-	@sources=$$(cat $$(find contracts -name '*.sol' | sort) ape-config.yaml | sha256sum); \
+	@python -m offchain.actions.upgrade_safety build-info >/dev/null & build_info=$$!; \
+	sources=$$(cat $$(find contracts -name '*.sol' | sort) ape-config.yaml | sha256sum); \
 	if [ "$$sources" != "$$(cat .build/.sources 2>/dev/null)" ]; then \
-		ape compile --force && echo "$$sources" > .build/.sources; \
-	fi
+		ape compile --force && echo "$$sources" > .build/.sources || { wait $$build_info; exit 1; }; \
+	fi; \
+	wait $$build_info
 
 lint: setup
 	ruff check .
 	ruff format --check .
 
-test: lint compile
+# slither over every contract; a High or Medium finding not explained in slither.triage.json
+# fails (Low and Informational ones are only reported).
+slither: setup
+	python tools/slither_check.py
+
+test: lint compile slither
 	ape test tests -q -p no:cacheprovider
 
 demo: compile

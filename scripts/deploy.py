@@ -5,7 +5,9 @@
 
 On a local network the first test account deploys unless --account names another. Running it
 again sends no transaction unless a seed document changed (a new revision is published) or a
-contract's sources did (its proxies are upgraded to the new build).
+contract's sources did (its proxies are upgraded to the new build, once upgrades-core has
+checked the new storage layout against the deployed build's, kept in
+deployments/<network>.buildinfo.json; an incompatible one is refused before anything is sent).
 """
 
 from pathlib import Path
@@ -16,6 +18,7 @@ from ape.cli import ConnectedProviderCommand, account_option
 from ape.logging import LogLevel, logger
 
 from offchain.actions.deploy import SuiteDeployer
+from offchain.actions.upgrade_safety import UpgradeSafetyError
 from offchain.chain.manifest import Manifest, default_manifest_path
 from offchain.core.store import FolderStore
 from offchain.errors import NotDeployedError
@@ -43,8 +46,16 @@ def cli(network, provider, account, manifest_path):
         account = accounts.test_accounts[0]
     target = manifest_path or default_manifest_path(network.name)
     manifest = _manifest(target, network, provider)
-    deployer = SuiteDeployer(project, account, manifest, FolderStore(STORE_DIR), provider.get_code)
-    deployer.deploy()
+    # The build-info of what the deployment runs: the next upgrade's storage layout is checked
+    # against it, and refused (before any transaction) when incompatible.
+    build_info = target.with_name(f"{target.stem}.buildinfo.json")
+    deployer = SuiteDeployer(
+        project, account, manifest, FolderStore(STORE_DIR), provider.get_code, build_info
+    )
+    try:
+        deployer.deploy()
+    except UpgradeSafetyError as error:
+        raise click.ClickException(str(error)) from error
     manifest.save(target)
     click.echo(
         f"deployed to {manifest.network} (chain id {manifest.chain_id}) by {account.address}"

@@ -7,6 +7,9 @@ sends no transaction unless something changed:
 - a contract's source or compiler settings: its new implementation is deployed and every proxy
   of that kind upgraded to it (UUPS singletons and standards libraries, and the enterprise
   beacons through the factory), so a chain never keeps running code the sources no longer say.
+  Given where the deployment keeps its build-info (`build_info`), every such upgrade is first
+  checked against the build that is deployed (storage layout, upgrade safety; see
+  `upgrade_safety`), and an unsafe one is refused before any transaction is sent.
 """
 
 import re
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from offchain.actions.upgrade_safety import UpgradeGuard
 from offchain.calc.calculator import check_formulas
 from offchain.chain.bindings import EntryStatus, Revision
 from offchain.chain.manifest import ContractRecord, Manifest
@@ -143,15 +147,24 @@ class SuiteDeployer:
         manifest: Manifest,
         store: DocumentStore,
         code_at: Callable[[str], bytes],
+        build_info: Path | None = None,
     ) -> None:
+        """`build_info`: where the build-info of the deployed contracts is kept (e.g.
+        `deployments/<network>.buildinfo.json`); upgrades are checked against it and it is
+        rewritten after a deployment. None: upgrades are not checked."""
         self.project = project
         self.account = account
         self.manifest = manifest
         self.store = store
         self.code_at = code_at
+        self.guard = UpgradeGuard(build_info) if build_info is not None else None
         self.gas = GasLog()
+        self._new_implementations = False
 
     def deploy(self, seeds: Iterator[SeedDocument] | None = None) -> Manifest:
+        if self.guard is not None:
+            # Before any transaction: a refused upgrade leaves the chain as it was.
+            self.guard.check(*self._upgrades())
         for kind in ABI_KINDS:
             self._implementation(kind)
             self.manifest.abis[kind] = self._abi(kind)
@@ -205,7 +218,22 @@ class SuiteDeployer:
             self._publish(index, layer, seed)
             published.add(seed.name)
         self._follow_standards(published)
+        guard = self.guard
+        if guard is not None and (self._new_implementations or not guard.reference.exists()):
+            guard.record()
         return self.manifest
+
+    def _upgrades(self) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """The kinds whose deployed implementation is of another build: its code and ape's."""
+        deployed: dict[str, bytes] = {}
+        compiled: dict[str, bytes] = {}
+        for kind in ABI_KINDS:
+            address = self.manifest.implementations.get(kind)
+            code = bytes(self.code_at(address)) if address else b""
+            runtime = _runtime(getattr(self.project, kind))
+            if code and not same_build(code, runtime):
+                deployed[kind], compiled[kind] = code, runtime
+        return deployed, compiled
 
     def _abi(self, kind: str) -> list[dict[str, Any]]:
         contract_type = getattr(self.project, kind).contract_type
@@ -223,6 +251,7 @@ class SuiteDeployer:
         if address and same_build(self.code_at(address), _runtime(container)):
             return container.at(address)
         instance = self.account.deploy(container)
+        self._new_implementations = True
         self.gas.add(f"deploy {kind} implementation", self._receipt(instance))
         self.manifest.implementations[kind] = instance.address
         return instance

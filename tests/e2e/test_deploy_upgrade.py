@@ -4,25 +4,61 @@ The sources cannot change inside a test, so a changed build is shown the other w
 manifest names, as a kind's implementation, code of another build (another contract's). The
 deployer must then deploy the implementation the sources compile to and move every proxy of
 that kind onto it, keeping their state.
+
+With a build-info reference (as `ape run deploy` keeps one next to its manifest), each such
+upgrade is first checked against the deployed build's storage layout, and an incompatible one
+is refused before any transaction.
 """
 
 import copy
+import importlib.util
+import json
+import shutil
 
 import pytest
+from ape.contracts import ContractContainer
+from ethpm_types import ContractType
 
-from offchain.actions.deploy import same_build
+from offchain.actions.deploy import ABI_KINDS, SuiteDeployer, same_build
+from offchain.actions.upgrade_safety import (
+    UnsafeUpgradeError,
+    UpgradeSafetyError,
+    build_info,
+    check,
+)
 from offchain.chain.manifest import Manifest
+from offchain.paths import ROOT
 
 CHANGED = ("KeyDirectory", "FactorLibrary", "EnterpriseCarbon", "DataLayer")
 FACTORS = "GB_01_factor_20231001_0000"
 
 
 @pytest.fixture(scope="module")
-def first(make_deployer, chain, seeds):
+def reference(tmp_path_factory):
+    """Where the first deployment keeps its build-info, as `ape run deploy` does."""
+    return tmp_path_factory.mktemp("deployments") / "local.buildinfo.json"
+
+
+@pytest.fixture(scope="module")
+def first(project, regulator, store, chain, seeds, reference):
     """A deployment of its own (the session's suite stays as it is)."""
-    deployer = make_deployer(Manifest("ethereum:local", chain.chain_id, None))
+    manifest = Manifest("ethereum:local", chain.chain_id, None)
+    deployer = SuiteDeployer(
+        project, regulator, manifest, store, chain.provider.get_code, reference
+    )
     deployer.deploy(iter(s for s in seeds if s.name.startswith(("GB_calculate_", FACTORS))))
     return deployer
+
+
+@pytest.fixture(scope="module")
+def reordered(tmp_path_factory):
+    """Build-info of the sources with two fields of an ERC-7201 namespace swapped."""
+    path = ROOT / "tests" / "offchain" / "actions" / "layout_variants.py"
+    spec = importlib.util.spec_from_file_location("layout_variants", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    base, namespace, fields = module.variant(tmp_path_factory.mktemp("reordered"), "swap")
+    return build_info(base), namespace, fields[:2]
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +144,62 @@ def test_deploying_once_more_after_the_upgrade_sends_nothing(upgraded, make_depl
     again = make_deployer(copy.deepcopy(upgraded.manifest))
     again.deploy(iter([]))
     assert again.gas.rows == []
+
+
+def test_the_first_deployment_keeps_the_build_info_it_runs(first, reference):
+    assert reference.read_bytes() == build_info().read_bytes()
+
+
+def test_an_upgrade_reordering_a_namespace_field_is_refused_before_any_transaction(
+    project, regulator, store, chain, first, reordered, tmp_path
+):
+    """The chain runs a build whose namespace had two fields the other way round (its
+    implementation deployed from that build-info); the sources would upgrade it."""
+    old_build, namespace, fields = reordered
+    findings = check(build_info(), old_build, list(ABI_KINDS))
+    kind = next(k for k, problems in findings.items() if problems)
+    compiled = next(
+        contracts[kind]
+        for contracts in json.loads(old_build.read_text())["output"]["contracts"].values()
+        if kind in contracts
+    )
+    old_type = ContractType.model_validate(
+        {
+            "contractName": kind,
+            "abi": compiled["abi"],
+            "deploymentBytecode": {"bytecode": "0x" + compiled["evm"]["bytecode"]["object"]},
+        }
+    )
+    old_impl = regulator.deploy(ContractContainer(old_type))
+    stale = copy.deepcopy(first.manifest)
+    stale.implementations[kind] = old_impl.address
+    kept = tmp_path / "local.buildinfo.json"
+    shutil.copyfile(old_build, kept)
+    deployer = SuiteDeployer(project, regulator, stale, store, chain.provider.get_code, kept)
+    nonce = regulator.nonce
+    with pytest.raises(UnsafeUpgradeError) as raised:
+        deployer.deploy(iter([]))
+    assert regulator.nonce == nonce
+    assert deployer.gas.rows == []
+    message = str(raised.value)
+    assert message.startswith(f"upgrade of {kind} refused (field `{raised.value.field}`)")
+    assert raised.value.field in fields
+    assert f"erc7201:{namespace}" in message and "\n" not in message
+    assert kept.read_bytes() == old_build.read_bytes()
+
+
+def test_an_upgrade_from_a_build_the_reference_does_not_describe_is_refused(
+    project, regulator, store, chain, first, reference, tmp_path
+):
+    stale = copy.deepcopy(first.manifest)
+    stale.implementations["KeyDirectory"] = first.manifest.implementations["VerifierRegistry"]
+    kept = tmp_path / "local.buildinfo.json"
+    shutil.copyfile(reference, kept)
+    deployer = SuiteDeployer(project, regulator, stale, store, chain.provider.get_code, kept)
+    nonce = regulator.nonce
+    with pytest.raises(UpgradeSafetyError, match=r"^KeyDirectory: the deployed implementation"):
+        deployer.deploy(iter([]))
+    assert regulator.nonce == nonce
 
 
 def test_same_build_ignores_immutables_but_not_the_metadata_trailer():
