@@ -375,6 +375,11 @@ def invalidate(
             f"{credit_code} {year} #{index}: an invalidation needs a reason (--reason)"
         )
     carbon = reader.contract("EnterpriseCarbon", reader.enterprise(credit_code).carbon)
+    if not reader.has_role("EnterpriseCarbon", carbon.address, "ENTERPRISE_ADMIN", admin.address):
+        raise EnterpriseError(
+            f"{admin.address} lacks ENTERPRISE_ADMIN on {credit_code}'s EnterpriseCarbon "
+            f"{carbon.address} and cannot invalidate its records"
+        )
     records = reader.records(carbon.address, year)
     if not 0 <= index < len(records):
         raise EnterpriseError(

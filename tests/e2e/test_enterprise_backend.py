@@ -435,6 +435,8 @@ def test_an_invalidation_needs_a_reason_and_an_existing_valid_record(
     first = backend.submit(Submission(code, 2023, "四月", activity, evidence))
     with refused(MissingReasonError, match="an invalidation needs a reason", code=code):
         invalidate(reader, tx, ADMIN, code, 2023, first.index, " ")
+    with refused(EnterpriseError, match="lacks ENTERPRISE_ADMIN", code=code):
+        invalidate(reader, tx, OUTSIDER, code, 2023, first.index, "wrong")
     with refused(EnterpriseError, match=r"has no record #5 \(it has 1 records\)", code=code):
         invalidate(reader, tx, ADMIN, code, 2023, 5, "wrong")
     invalidate(reader, tx, ADMIN, code, 2023, first.index, "电表读数错误")
