@@ -2,9 +2,11 @@
 chain's own standards, and the record submitted with the exact versions used.
 
 `submit` checks everything it can before the first transaction (the enterprise, the signers'
-roles, the activity document, the evidence files, the recipients' keys, the calculation), so bad
-input leaves nothing behind. Every step then looks at the chain before it writes: an entry that
-exists is not stored again, a record that exists is not submitted again. Encryption is derived
+roles, the title, the activity document and its period, the evidence files, the recipients' keys,
+the calculation and its plausibility rules, that the result fits the chain, and that no other
+valid record of the year covers the same period), so bad input leaves nothing behind. Every
+step then looks at the chain before it writes: an entry that exists is not stored again, a
+record that exists is not submitted again. Encryption is derived
 from the writer's key and the plaintext, so a retry produces the same envelope and the same
 digest. Running the same submission again, after a crash or a node restart, finishes the job
 without a second record or a second copy of anything.
@@ -20,26 +22,43 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from web3.contract import Contract
 
-from offchain.calc import calculator, standards
+from offchain.calc import calculator, plausibility, standards
 from offchain.calc.calculator import CalculationResult
+from offchain.calc.plausibility import DuplicatePeriodError, ImplausibleValueError, Period
 from offchain.chain import bindings
-from offchain.chain.bindings import EntryStatus, StandardsSet
-from offchain.chain.reader import ChainReader
+from offchain.chain.bindings import EntryStatus, Record, StandardsSet, StorageMode
+from offchain.chain.reader import ENTRY_CONTENT_TOPIC, ChainReader, log_content
 from offchain.chain.revert import RevertError
 from offchain.chain.transact import Transactor
 from offchain.core import crypto, documents
 from offchain.core.store import DocumentStore
-from offchain.errors import CarbonError, DocumentError
+from offchain.errors import (
+    CalculationError,
+    CarbonError,
+    DocumentError,
+    FormulaSyntaxError,
+    SandboxError,
+)
 
 # Small documents go into an event log (about 41 gas per byte); larger ones keep only their
 # digest on chain and their bytes in the content-addressed store.
 LOG_LIMIT = 16 * 1024
 
 Progress = Callable[[str], None]
+_ONE_MESSAGE_ERRORS = (
+    CalculationError,
+    ImplausibleValueError,
+    FormulaSyntaxError,
+    SandboxError,
+)
 
 
 class EnterpriseError(CarbonError):
     """The enterprise, a signer or an input does not allow the submission."""
+
+
+class MissingReasonError(EnterpriseError):
+    """An invalidation without a reason: the reason is what the record's readers are shown."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +76,8 @@ class Submission:
     # A rectification (整改): the record of the same year it replaces, and the evidence of why.
     replaces: int | None = None
     rectification_evidence: Path | None = None
+    # The month filed for (a monthly record): the document's period must name it.
+    month: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,14 +170,24 @@ class EnterpriseBackend:
         return prepared.outcome(index, created)
 
     def prepare(self, submission: Submission, progress: Progress = lambda _: None) -> "Prepared":
-        """Everything but the record: checks, calculation, evidence and activity data stored."""
+        """Everything but the record: checks, calculation, evidence and activity data stored.
+
+        Nothing is written before every check has passed: the final activity document and its
+        digest are known before the first transaction.
+        """
+        origin = str(submission.activity)
+        if not submission.title.strip():
+            raise EnterpriseError("the title is empty; a record needs a title (--title)")
+        if not 1900 <= submission.year <= 9999:
+            raise EnterpriseError(f"--year {submission.year} is not a year")
+        if submission.month is not None and submission.month not in plausibility.MONTHS:
+            raise EnterpriseError(f"--month {submission.month} is not a month (1-12)")
         contracts = self.reader.enterprise(submission.credit_code)
         carbon = self.reader.contract("EnterpriseCarbon", contracts.carbon)
         layer = self.reader.contract("DataLayer", contracts.data_layer)
         self._require_roles(carbon, layer)
         activity = documents.load_file(submission.activity, "activity")
-        if not 1900 <= submission.year <= 9999:
-            raise EnterpriseError(f"--year {submission.year} is not a year")
+        plausibility.check_period(activity, submission.year, submission.month, origin)
         recipients = self.recipients(self._readers(submission.encrypt_for))
         evidence = [self._seal(path, recipients) for path in submission.evidence]
         _check_self_measured_evidence(activity, evidence, submission.activity)
@@ -171,18 +202,51 @@ class EnterpriseBackend:
             "formulas": chosen.refs["formula"].name,
             "code": chosen.refs["calculate"].name,
         }
-        result = calculator.calculate(chosen.factors, chosen.formulas, chosen.code, activity)
+        try:
+            result = calculator.calculate(chosen.factors, chosen.formulas, chosen.code, activity)
+        except CalculationError as exc:  # named after the document, of the same class
+            kind = type(exc) if type(exc) in _ONE_MESSAGE_ERRORS else CalculationError
+            raise kind(f"{origin}: {exc}") from exc
+        plausibility.check_range(result.total, result.items, origin)
+        document = _final_document(activity, evidence, rectification, result)
+        digest = documents.sha256_hex(document)
+        self._check_period_is_free(carbon, layer, submission, activity, digest)
         progress("checked")
 
         for doc in [*evidence, *rectification]:
             self._ensure_entry(layer, doc, ())
         progress("evidence stored")
-        document = _final_document(activity, evidence, rectification, result)
-        digest = documents.sha256_hex(document)
         stored = StoredDocument(submission.activity.name, digest, digest, False, document)
         self._ensure_entry(layer, stored, [d.digest for d in [*evidence, *rectification]])
+        self.reader.keep(digest, document)  # later submissions of the year read it from here
         progress("activity data stored")
         return Prepared(submission, carbon, digest, result, chosen, evidence, rectification)
+
+    def _check_period_is_free(
+        self,
+        carbon: Contract,
+        layer: Contract,
+        submission: Submission,
+        activity: dict[str, Any],
+        digest: str,
+    ) -> None:
+        """No other valid record of the year may cover the document's period. A submission whose
+        record is already on chain (a retry: valid or since invalidated) adds nothing and is not
+        judged again; the record a rectification replaces does not count."""
+        new = plausibility.period_of(activity, submission.year, submission.aggregated)
+        records = self.reader.records(carbon.address, submission.year)
+        if any(r.data == digest for r in records):
+            return
+        others = [r for r in records if r.valid and r.index != submission.replaces]
+        periods = year_periods(self.reader, layer.address, submission.year, others)
+        clash = plausibility.overlapping(new, periods.items())
+        if clash:
+            listed = ", ".join(f"#{i} ({periods[i].describe()})" for i in clash)
+            raise DuplicatePeriodError(
+                f"{submission.activity}: key 'period' ({new.describe()}) is already covered by "
+                f"valid record {listed} of {submission.credit_code}; rectify or invalidate it "
+                "first"
+            )
 
     def record_fields(
         self, prepared: "Prepared", result_micro: int | None = None
@@ -301,8 +365,28 @@ def invalidate(
     index: int,
     reason: str,
 ) -> None:
-    """Marks record `index` of `year` invalid (enterprise admin); it stays readable."""
+    """Marks record `index` of `year` invalid (enterprise admin); it stays readable.
+
+    The reason is required: it is kept in the `RecordInvalidated` event and shown wherever the
+    record is listed. The record must exist and be valid; all is checked before the transaction.
+    """
+    if not reason.strip():
+        raise MissingReasonError(
+            f"{credit_code} {year} #{index}: an invalidation needs a reason (--reason)"
+        )
     carbon = reader.contract("EnterpriseCarbon", reader.enterprise(credit_code).carbon)
+    if not reader.has_role("EnterpriseCarbon", carbon.address, "ENTERPRISE_ADMIN", admin.address):
+        raise EnterpriseError(
+            f"{admin.address} lacks ENTERPRISE_ADMIN on {credit_code}'s EnterpriseCarbon "
+            f"{carbon.address} and cannot invalidate its records"
+        )
+    records = reader.records(carbon.address, year)
+    if not 0 <= index < len(records):
+        raise EnterpriseError(
+            f"{credit_code} {year} has no record #{index} (it has {len(records)} records)"
+        )
+    if not records[index].valid:
+        raise EnterpriseError(f"{credit_code} {year} #{index} is already invalid")
     call = carbon.functions.invalidate(year, index, reason)
     tx.send(admin, call, f"invalidating {credit_code} {year} #{index}")
 
@@ -324,6 +408,77 @@ def standards_set_id(
         call = reader.index.functions.registerStandardsSet(pinned.encode())
         tx.send(admin, call, "registering the standards set")
     return reader.standards_set_id(pinned)
+
+
+def year_periods(
+    reader: ChainReader, layer: str, year: int, records: Sequence[Record]
+) -> dict[int, Period]:
+    """The period of each record's activity document, by record index.
+
+    Documents already in the reader's cache (the backend keeps every document it stores) cost
+    nothing; the rest are read in two batched round trips whatever their number: their
+    DataLayer entries, then the `EntryContent` logs of those kept in a log (one eth_getLogs per
+    block), with documents kept only as a digest taken from the content store. A document that
+    cannot be read is left out: the verifier reports it.
+    """
+    wanted = [r for r in records if r.data not in reader.documents]
+    if wanted:
+        _read_documents(reader, layer, [r.data for r in wanted])
+    periods = {}
+    for r in records:
+        data = reader.documents.get(r.data)
+        if data is None:
+            continue
+        try:
+            document = documents.load(data, "activity", f"record #{r.index}")
+        except CarbonError:
+            continue
+        periods[r.index] = plausibility.period_of(document, year, r.aggregated)
+    return periods
+
+
+def _read_documents(reader: ChainReader, layer: str, digests: Sequence[str]) -> None:
+    """Reads documents of `layer` into the reader's cache (checked against their digests)."""
+    requests = [
+        reader.eth_call("DataLayer", layer, "entry", [bytes.fromhex(d[2:])], None) for d in digests
+    ]
+    logged: dict[int, list[str]] = {}
+    for digest, answer in zip(digests, reader.batch(requests), strict=True):
+        try:
+            entry = bindings.Entry.decode(reader.decode("DataLayer", "entry", answer))
+        except CarbonError:
+            continue
+        if entry.mode is StorageMode.LOG:
+            logged.setdefault(entry.block_number, []).append(digest)
+        elif entry.mode is StorageMode.DIGEST_ONLY and reader.store is not None:
+            try:
+                reader.keep(digest, reader.store.get(digest))
+            except CarbonError:
+                continue
+        elif entry.mode is StorageMode.STATE:
+            try:
+                reader.document(layer, digest)
+            except CarbonError:
+                continue
+    if not logged:
+        return
+    queries = [
+        (
+            "eth_getLogs",
+            [
+                {
+                    "address": layer,
+                    "fromBlock": hex(block),
+                    "toBlock": hex(block),
+                    "topics": [ENTRY_CONTENT_TOPIC, wanted],
+                }
+            ],
+        )
+        for block, wanted in logged.items()
+    ]
+    for answer in reader.batch(queries):
+        for log in answer.get("result") or []:
+            reader.keep(log["topics"][1].lower(), log_content(log["data"]))
 
 
 def _pins(activity: dict[str, Any], pinned: Sequence[str]) -> list[str]:

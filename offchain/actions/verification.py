@@ -23,6 +23,10 @@ class WorkflowError(CarbonError):
     """A verification step is not possible where the verification stands."""
 
 
+class MissingReasonError(WorkflowError):
+    """A failed verdict without a reason: the reason is what the enterprise must rectify."""
+
+
 @dataclass(frozen=True)
 class VerdictSubmission:
     """What the agency records: pass or fail, its recomputed total, its report, why."""
@@ -106,6 +110,10 @@ class Workflow:
         self, agency: LocalAccount, carbon: str, year: int, verdict: VerdictSubmission
     ) -> VerificationState:
         """Records the agency's verdict; returns the state it leads to."""
+        if not verdict.passed and not verdict.reason.strip():
+            raise MissingReasonError(
+                f"the failed verdict on {carbon} {year} needs a reason (what to rectify)"
+            )
         state = self.state(carbon, year)
         if state not in (VerificationState.ASSIGNED, VerificationState.FAILED):
             raise WorkflowError(

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NotRequired, TypedDict
 
 from offchain.calc import sandbox
+from offchain.calc.plausibility import ImplausibleValueError, non_finite
 from offchain.calc.sandbox import DEFAULT_LIMITS, Limits
 from offchain.core.units import AmountError, six_places, to_micro
 from offchain.errors import CalculationError, FormulaSyntaxError, SandboxError
@@ -110,7 +111,12 @@ def calculate(
     activity: dict[str, Any],
     limits: Limits = DEFAULT_LIMITS,
 ) -> CalculationResult:
-    """Runs `calculate` of the calculation code on one activity document."""
+    """Runs `calculate` of the calculation code on one activity document.
+
+    A number JSON cannot carry (1e400 read as infinity) is refused here, naming record and key,
+    as the code would refuse it if JSON could bring it there (ImplausibleValueError).
+    """
+    _require_finite(activity)
     payload = _encode({"factors": factors, "formulas": formulas, "activity": activity})
     return CalculationResult.from_json(_decode(_call(code, "calculate", payload, limits)))
 
@@ -125,13 +131,22 @@ def calculate_batch(
     """Many documents in one sandbox call; a document the code refuses yields its error, in place.
 
     Errors of the libraries themselves (a formula that does not parse) raise, as they concern
-    every document.
+    every document. A document with a number JSON cannot carry yields its error without being
+    sent.
     """
-    payload = _encode({"factors": factors, "formulas": formulas, "activities": list(activities)})
+    refused: dict[int, CalculationError] = {}
+    for i, activity in enumerate(activities):
+        try:
+            _require_finite(activity)
+        except ImplausibleValueError as exc:
+            refused[i] = exc
+    sent = [a for i, a in enumerate(activities) if i not in refused]
+    payload = _encode({"factors": factors, "formulas": formulas, "activities": sent})
     answers = _decode(_call(code, "calculateBatch", payload, limits))
-    if not isinstance(answers, list) or len(answers) != len(activities):
+    if not isinstance(answers, list) or len(answers) != len(sent):
         raise SandboxError("calculateBatch returned a list that does not match the documents")
-    return [_batch_entry(answer) for answer in answers]
+    entries = iter([_batch_entry(answer) for answer in answers])
+    return [refused[i] if i in refused else next(entries) for i in range(len(activities))]
 
 
 def check_formulas(
@@ -150,6 +165,8 @@ def _call(code: str, function: str, payload: str, limits: Limits) -> str:
     except sandbox.ScriptError as exc:
         if exc.name == "FormulaSyntaxError":
             raise FormulaSyntaxError(str(exc)) from exc
+        if exc.name == "ImplausibleValueError":
+            raise ImplausibleValueError(str(exc)) from exc
         raise
 
 
@@ -157,8 +174,18 @@ def _batch_entry(answer: Any) -> CalculationResult | CalculationError:
     if isinstance(answer, dict) and "result" in answer:
         return CalculationResult.from_json(answer["result"])
     if isinstance(answer, dict) and isinstance(answer.get("error"), str):
+        if answer.get("name") == "ImplausibleValueError":
+            return ImplausibleValueError(answer["error"])
         return CalculationError(answer["error"])
     raise SandboxError("calculateBatch returned an entry with neither 'result' nor 'error'")
+
+
+def _require_finite(activity: Any) -> None:
+    where = non_finite(activity)
+    if where is not None:
+        raise ImplausibleValueError(
+            f"{where} is not a finite number (a JSON number beyond ±1.8e308, or NaN)"
+        )
 
 
 def _encode(value: Any) -> str:

@@ -139,9 +139,9 @@ def _translate(text: str, limits: Limits) -> CalculationError:
     name, _, message = head.partition(": ")
     if not message or not name.isidentifier():
         return ScriptError(head, "", head)
-    # Deliberate errors (Error, FormulaSyntaxError) read best without their name; a TypeError
-    # or the like is a bug in the code and keeps it.
-    shown = message if name in ("Error", "FormulaSyntaxError") else head
+    # Deliberate errors (Error, FormulaSyntaxError, ImplausibleValueError) read best without
+    # their name; a TypeError or the like is a bug in the code and keeps it.
+    shown = message if name in ("Error", "FormulaSyntaxError", "ImplausibleValueError") else head
     return ScriptError(shown, name, head)
 
 

@@ -422,6 +422,31 @@ class ChainReader:
             self.store.put(data)
         return data
 
+    def invalidations(self, carbon: str, year: int, to_block: int | None = None) -> dict[int, str]:
+        """Why each invalidated record of `year` was invalidated, by record index: the reason of
+        its `RecordInvalidated` event (`rectified` for a record a rectification replaced). One
+        eth_getLogs; a record invalidated twice cannot be, so each index has one reason."""
+        topic = "0x" + keccak(text="RecordInvalidated(uint16,uint32,string)").hex()
+        try:
+            logs = self.w3.eth.get_logs(
+                {
+                    "address": Web3.to_checksum_address(carbon),
+                    "fromBlock": 0,
+                    "toBlock": "latest" if to_block is None else to_block,
+                    "topics": [topic, "0x" + year.to_bytes(32, "big").hex()],
+                }
+            )
+        except RequestException as exc:
+            raise ChainError(
+                f"cannot reach the node ({type(exc).__name__}); is it running?"
+            ) from exc
+        return {
+            int.from_bytes(bytes(log["topics"][2]), "big"): decode(["string"], bytes(log["data"]))[
+                0
+            ]
+            for log in logs
+        }
+
     def _fetch(self, data_layer: str, digest: str, entry: Entry) -> bytes:
         if entry.mode is StorageMode.STATE:
             return join_chunks([self.w3.eth.get_code(chunk) for chunk in entry.chunks])

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from offchain.calc import plausibility
 from offchain.calc.calculator import CalculationResult
 from offchain.chain.bindings import EntryStatus, Record, StorageMode
 from offchain.core.documents import load
@@ -38,7 +39,9 @@ class YearAudit:
     """The checks of one enterprise-year, before and after the shared recomputation.
 
     It is given what it judges: the year's reads, the checked documents, the parsed standards
-    sets and the judge of evidence.
+    sets and the judge of evidence. With `whole_year`, months that no valid record covers fail
+    `year.completeness`; without, the year is judged as reported so far and they are a warning.
+    Months reported twice fail either way.
     """
 
     def __init__(
@@ -47,11 +50,13 @@ class YearAudit:
         documents: Mapping[str, bytes],
         standards: StandardsSets,
         evidence: EvidenceJudge,
+        whole_year: bool = False,
     ) -> None:
         self.y = y
         self.documents = documents
         self.standards = standards
         self.evidence = evidence
+        self.whole_year = whole_year
         self.head: list[Check] = []
         self.per_record: dict[int, list[Check]] = {}
         self.tail: list[Check] = []
@@ -109,6 +114,11 @@ class YearAudit:
         r = job.record
         by = [x.index for x in self.y.records if x.replaced_index == r.index]
         why = f"rectified by #{by[0]}" if by else "invalidated"
+        reason = self.y.invalidations.get(r.index)
+        if reason is not None and not (by and reason == "rectified"):
+            why += f", reason: {reason!r}"
+        elif reason is None:
+            why += f", reason unknown ({self.y.invalidations_error or 'no RecordInvalidated log'})"
         job.add(
             "record.validity",
             "pass",
@@ -242,6 +252,8 @@ class YearAudit:
         valid = [r for r in self.y.records if r.valid and not r.aggregated]
         submitted = sum(r.result for r in valid)
         recomputed = sum(self.recomputed.get(r.index, 0) for r in valid)
+        if self.y.error is None and any(r.valid for r in self.y.records):
+            self.tail.append(self._completeness())
         if self.y.error is None and valid:
             missing = [f"#{r.index}" for r in valid if r.index not in self.recomputed]
             ok = not missing and recomputed == submitted
@@ -270,6 +282,54 @@ class YearAudit:
             shared,
         )
 
+    def _completeness(self) -> Check:
+        """`year.completeness`: every month covered once by the valid non-aggregated records (an
+        annual one covers them all), and no period reported twice (aggregated records apart)."""
+        y = self.y
+        subject = f"{y.credit_code} {y.year}"
+        read = {j.record.index: j.document for j in self.jobs}
+        periods, unknown = [], []
+        for r in (r for r in y.records if r.valid):
+            document = read.get(r.index)
+            if document is None:
+                unknown.append(f"#{r.index}")
+            else:
+                periods.append((r.index, plausibility.period_of(document, y.year, r.aggregated)))
+        found = plausibility.completeness(periods)
+        problems = [
+            f"{period} is reported by valid records {', '.join(f'#{i}' for i in indexes)}"
+            for period, indexes in found.duplicated.items()
+        ]
+        notes = [f"period unknown (document unreadable): {', '.join(unknown)}"] if unknown else []
+        aggregated = sum(1 for _, p in periods if p.aggregated)
+        covered = (
+            f"months {plausibility.months_text(found.covered)} covered"
+            if found.covered
+            else "no month covered"
+        )
+        summary = f"{covered} by valid non-aggregated records; {aggregated} aggregated record(s)"
+        if found.missing:
+            missing = (
+                f"months {plausibility.months_text(found.missing)} of {y.year} have no valid record"
+            )
+            if self.whole_year or problems:
+                problems.append(missing)
+            else:
+                return Check(
+                    "year.completeness",
+                    "warning",
+                    subject,
+                    "; ".join([f"{missing} (judged as reported so far)", summary, *notes]),
+                )
+        if problems:
+            return Check("year.completeness", "fail", subject, "; ".join([*problems, *notes]))
+        return Check(
+            "year.completeness",
+            "pass",
+            subject,
+            "; ".join([f"{summary}, each once", *notes]),
+        )
+
     def _compare(self, job: Job) -> None:
         r, result = job.record, job.result
         if result is None:
@@ -283,6 +343,9 @@ class YearAudit:
             job.add("record.recompute", "fail", str(exc))
             return
         self.recomputed[r.index] = micro
+        problem = plausibility.range_problem(result.total, result.items)
+        if problem is not None:
+            job.add("record.range", "fail", problem)
         assert job.standards is not None and job.document is not None
         declared = _declared(job.document)
         computed = f"recomputed {tonnes(micro)} tCO2e ({micro} µt) with {job.standards.describe()}"

@@ -4,8 +4,9 @@
    enterprise's address, which follows from its credit code (`chain.addresses`),
    `EnterpriseFactory.enterpriseOf(code)` to confirm that address (only until it is confirmed
    once), and `eth_blockNumber`: every later read is made at that block.
-2. `DataLayer.entry()` of every record's activity document and rectification evidence, and
-   `CarbonIndex.resolveStandardsSet(id)` of every standards set not yet cached.
+2. `DataLayer.entry()` of every record's activity document and rectification evidence,
+   `CarbonIndex.resolveStandardsSet(id)` of every standards set not yet cached, and, for a year
+   with invalid records, one `eth_getLogs` for their `RecordInvalidated` events (the reasons).
 3. `eth_getCode` of the chunks of every standards document not cached, `DataLayer.entry()` of
    every evidence entry the activity entries depend on, and per DataLayer one `eth_getLogs` for
    the `EntryContent` events of all the documents still needed (topic1 = the list of digests).
@@ -22,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from eth_abi import decode
+from eth_utils import keccak
 from web3 import Web3
 
 from offchain.chain.addresses import predicted_enterprise
@@ -44,6 +47,7 @@ from offchain.chain.revert import RevertError
 from offchain.errors import ChainError, NotDeployedError, StoreError
 
 Handler = Callable[[dict[str, Any]], None]
+INVALIDATED_TOPIC = "0x" + keccak(text="RecordInvalidated(uint16,uint32,string)").hex()
 
 
 @dataclass
@@ -61,6 +65,8 @@ class YearData:
     entry_errors: dict[str, str] = field(default_factory=dict)
     content_errors: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    invalidations: dict[int, str] = field(default_factory=dict)  # record index -> reason
+    invalidations_error: str | None = None
 
     @property
     def valid(self) -> list[Record]:
@@ -172,6 +178,9 @@ class YearReads:
         for y in years:
             wanted = (d for r in y.valid for d in (r.data, r.rectification_evidence) if d)
             self._entries(y, _unique(wanted), requests, handlers)
+            if any(not r.valid for r in y.records):
+                requests.append(_invalidations(y))
+                handlers.append(lambda answer, y=y: self._take_invalidations(y, answer))
         set_ids = sorted({r.standards_set for y in years for r in y.records} - set(self.sets))
         block = years[0].block if years else 0
         for set_id in set_ids:
@@ -180,6 +189,16 @@ class YearReads:
             )
             handlers.append(lambda answer, set_id=set_id: self._take_set(set_id, answer))
         self._send(requests, handlers)
+
+    def _take_invalidations(self, y: YearData, answer: dict[str, Any]) -> None:
+        if "error" in answer:
+            y.invalidations_error = (
+                f"the node refused the RecordInvalidated logs: {answer['error']}"
+            )
+            return
+        for log in answer["result"]:
+            index = int(log["topics"][2], 16)
+            y.invalidations[index] = decode(["string"], bytes.fromhex(log["data"][2:]))[0]
 
     def _take_set(self, set_id: int, answer: dict[str, Any]) -> None:
         try:
@@ -371,6 +390,21 @@ def _logs(layer: str, digests: Sequence[str], low: int, high: int) -> Request:
                 "fromBlock": hex(low),
                 "toBlock": hex(high),
                 "topics": [ENTRY_CONTENT_TOPIC, list(digests)],
+            }
+        ],
+    )
+
+
+def _invalidations(y: YearData) -> Request:
+    """The `RecordInvalidated` events of the enterprise-year, up to the block read at."""
+    return (
+        "eth_getLogs",
+        [
+            {
+                "address": y.carbon,
+                "fromBlock": "0x0",
+                "toBlock": hex(y.block),
+                "topics": [INVALIDATED_TOPIC, "0x" + y.year.to_bytes(32, "big").hex()],
             }
         ],
     )

@@ -37,7 +37,11 @@ class Verifier:
         reader: ChainReader,
         agency_key: bytes | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        whole_year: bool = False,
     ) -> None:
+        """With `whole_year`, a year with months no valid record covers fails
+        `year.completeness`; without, it is judged as reported so far (a warning)."""
+        self.whole_year = whole_year
         self.reader = reader
         self.reads = YearReads(reader)
         self.standards = StandardsSets(self.reads)
@@ -56,7 +60,10 @@ class Verifier:
         """Verifies several enterprise-years with shared batches, caches and sandbox calls."""
         started, trips = time.perf_counter(), self.reader.round_trips
         years = self.reads.fetch(items)
-        audits = [YearAudit(y, self.reader.documents, self.standards, self.evidence) for y in years]
+        audits = [
+            YearAudit(y, self.reader.documents, self.standards, self.evidence, self.whole_year)
+            for y in years
+        ]
         for audit in audits:
             audit.prepare()
         self._recompute([job for audit in audits for job in audit.jobs])

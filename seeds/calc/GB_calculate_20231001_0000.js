@@ -7,7 +7,7 @@
  *
  * Global functions (all take and return JSON strings):
  *   calculate(inputJson)       {"factors", "formulas", "activity"} -> result
- *   calculateBatch(inputJson)  {"factors", "formulas", "activities": [...]} -> [{"result"}|{"error"}]
+ *   calculateBatch(inputJson)  {"factors", "formulas", "activities": [...]} -> [{"result"}|{"error"[, "name"]}]
  *   checkFormulas(formulasJson) formula library -> ["01-00", "01-01", ...] (ids checked)
  *
  * Result: {"total": "288.324366", "items": {"E_fuel": "274.202236", ...}, "warnings": [...],
@@ -22,7 +22,12 @@
  * From 2^53 up, where every double is an integer, the exact integer is used instead.
  *
  * Errors are thrown as Error with a one-line message naming the record (0-based) and the key.
- * Formula syntax errors are thrown with name "FormulaSyntaxError".
+ * Plausibility is part of validity: every number a record (or a sub-record in `items`) gives under
+ * a symbol the group's formulas use, the activity value and self-measured factors included, must
+ * be finite and not negative, unless the group lists the symbol in `negative_allowed` (a stock
+ * change, say); a self-measured value of a percent cell must lie within 0-100.
+ * Formula syntax errors are thrown with name "FormulaSyntaxError", implausible values with name
+ * "ImplausibleValueError" (which calculateBatch reports as the entry's "name").
  */
 (function (global) {
   "use strict";
@@ -378,12 +383,22 @@
     }
     if (!Array.isArray(g.data) || g.data.length === 0) throw calcError(where + "'data' has no rows");
     if (nparams === 0 && g.data.length !== 1) throw calcError(where + "a co group has exactly one row");
+    var signed = Object.create(null), allowed = g.negative_allowed;
+    if (allowed !== undefined) {
+      if (!Array.isArray(allowed)) throw calcError(where + "'negative_allowed' must be a list of symbols");
+      for (var a = 0; a < allowed.length; a++) {
+        if (typeof allowed[a] !== "string") throw calcError(where + "'negative_allowed' must be a list of symbols");
+        signed[allowed[a]] = true;
+      }
+    }
     var group = {
       name: gname, type: g.type, kind: nparams, factorid: g.factorid, params: g.parameter_name.slice(),
       actSymbol: g.activity.symbol, rows: Object.create(null), only: null,
       items: [], used: Object.create(null), usesSum: false, itemNames: "",
       // The keys a record of this group may hold besides measured values and formula inputs.
       recordKeys: Object.create(null), plainSafe: false,
+      // Symbols whose record values may be negative, and whether the activity value is one.
+      signed: signed, actSigned: signed[g.activity.symbol] === true,
       lastP0: null, lastP1: null, lastRow: undefined
     };
     var keys = [gname, group.actSymbol, "unit", "evidence", "items"];
@@ -825,6 +840,7 @@
         throw notMeasurable(c, v, subIndex);
       }
       if (v - v !== 0) throw notMeasurable(c, v, subIndex);
+      if (c.pct ? v < 0 || v > 100 : v < 0 && S_group.signed[c.symbol] !== true) throw implausibleMeasured(c, v, subIndex);
       var pairs = c.pairs !== null ? c.pairs.get(v) : undefined;
       if (pairs === undefined) pairs = newPairs(c, v);
       values += pairs[count++ === 0 ? 0 : 1];
@@ -918,15 +934,53 @@
     return String(v);
   }
 
+  // The keys of a record or sub-record (`where` "items[j] ") besides its group, reserved keys and
+  // self-measured factors: a number under a symbol the formulas use (in a sub-record, the
+  // activity symbol too) is an input and must be plausible; any other number is ignored, with a
+  // warning. A record's own activity value is checked by evaluateRecord.
   function warnUnusedKeys(src, g, row, where, out) {
     for (var k in src) {
-      if (k === g.name || RESERVED_KEYS[k] === true || k === g.actSymbol) continue;
-      if (row.cells[k] !== undefined || g.used[k] === true) continue;
-      if (typeof src[k] === "number") {
+      if (k === g.name || RESERVED_KEYS[k] === true || row.cells[k] !== undefined) continue;
+      var v = src[k];
+      if (k === g.actSymbol) {
+        if (where !== "" && typeof v === "number") checkInput(g, where, k, v);
+        continue;
+      }
+      if (g.used[k] === true) {
+        if (typeof v === "number") checkInput(g, where, k, v);
+        continue;
+      }
+      if (typeof v === "number") {
         out.warnings.push(recordLabel() + ": " + where + "key " + quote(k) + " is neither a factor of this row nor used by " +
           g.itemNames + "; ignored");
       }
     }
+  }
+
+  function checkInput(g, where, k, v) {
+    if (!(v >= 0 && v !== Infinity) && !(g.signed[k] === true && v - v === 0)) {
+      throw implausible(g, where === "" ? quote(k) : where.slice(0, -1) + "." + quote(k), k, v);
+    }
+  }
+
+  // A value that is not finite, or negative where the group does not allow it.
+  function implausible(g, what, symbol, v) {
+    if (v - v !== 0) return implausibleError(recordLabel() + ": " + what + " must be a finite number, got " + v);
+    return implausibleError(recordLabel() + ": " + what + " is negative; group " + quote(g.name) +
+      " of " + S_factorName + " does not allow a negative " + symbol);
+  }
+
+  // Named so that callers can tell a refused value from other refusals (calculateBatch too).
+  function implausibleError(message) {
+    var e = calcError(message);
+    e.name = "ImplausibleValueError";
+    return e;
+  }
+
+  function implausibleMeasured(c, v, subIndex) {
+    var what = "self-measured " + quote(c.symbol) + (subIndex < 0 ? "" : " in items[" + subIndex + "]");
+    if (c.pct) return implausibleError(recordLabel() + ": " + what + " is outside 0-100 (a percentage)");
+    return implausible(S_group, what, c.symbol, v);
   }
 
   function checkSubRecords(rec, g, row, out, evidence) {
@@ -976,6 +1030,10 @@
       if (row === undefined) row = findRow(g, sel, prep.factors.name);
       S_row = row;
       if (unit !== row.unit && unit !== row.unitSeen) checkUnit(unit, row);
+      // Finite and not negative (NaN and ±Infinity fail the first test); signed if allowed.
+      if (!(av >= 0 && av !== Infinity) && !(g.actSigned && av - av === 0)) {
+        throw implausible(g, "activity value " + quote(g.actSymbol), g.actSymbol, av);
+      }
       if (g.items.length === 0) {
         throw calcError(recordLabel() + ": no emission_item of " + prep.formulas.name + " applies to factor group " +
           quote(g.name) + " (factorid " + g.factorid + ")");
@@ -1173,7 +1231,7 @@
         out.push('{"result":' + evaluateDocument(docs[d], prep) + "}");
       } catch (e) {
         if (e === null || typeof e !== "object" || e.calc !== true) throw e;
-        out.push(JSON.stringify({ error: e.message }));
+        out.push(JSON.stringify(e.name === "ImplausibleValueError" ? { error: e.message, name: e.name } : { error: e.message }));
       }
     }
     return "[" + out.join(",") + "]";

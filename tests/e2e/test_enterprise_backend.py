@@ -4,13 +4,28 @@ import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
-from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER, onboard
+from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER, contracts, onboard
 
 from offchain.actions import onboarding
-from offchain.actions.enterprise import EnterpriseBackend, EnterpriseError, Submission
+from offchain.actions.enterprise import (
+    EnterpriseBackend,
+    EnterpriseError,
+    MissingReasonError,
+    Submission,
+    invalidate,
+    year_periods,
+)
+from offchain.calc.plausibility import (
+    DuplicatePeriodError,
+    ImplausibleValueError,
+    OutOfRangeError,
+    PeriodError,
+)
 from offchain.chain.bindings import EntryStatus
+from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.core import crypto
 from offchain.core.credit_code import with_check
@@ -22,16 +37,26 @@ def tx(reader):
     return Transactor(reader.w3, reader.errors)
 
 
+def chain_state(reader, code: str, year: int = 2023) -> tuple[int, int]:
+    """(entries in the enterprise's DataLayer, records of `year`)."""
+    carbon, layer = contracts(reader, code)
+    return layer.functions.entryCount().call(), carbon.functions.recordCount(year).call()
+
+
 @pytest.fixture
-def refused(tx):
-    """`with refused(Error, match=…)`: the block raises Error and no transaction was sent."""
+def refused(tx, reader):
+    """`with refused(Error, match=…, code=…)`: the block raises Error, no transaction was sent
+    and, for an enterprise `code`, its DataLayer entries and records are as they were."""
 
     @contextmanager
-    def check(error: type[Exception], match: str) -> Iterator[None]:
+    def check(error: type[Exception], match: str, code: str | None = None) -> Iterator[None]:
         sent = tx.sent
+        before = chain_state(reader, code) if code else None
         with pytest.raises(error, match=match):
             yield
         assert tx.sent == sent
+        if code:
+            assert chain_state(reader, code) == before
 
     return check
 
@@ -150,7 +175,7 @@ def test_a_signer_without_the_role_is_named_before_anything_is_sent(
 ):
     onboarded("911100000000000074")
     wrong = EnterpriseBackend(reader, tx, store, WRITER, OUTSIDER)
-    with refused(EnterpriseError, match="lacks ENTERPRISE_ADMIN"):
+    with refused(EnterpriseError, match="lacks ENTERPRISE_ADMIN", code="911100000000000074"):
         wrong.submit(Submission("911100000000000074", 2023, "四月", activity, evidence))
 
 
@@ -158,7 +183,7 @@ def test_an_unreadable_evidence_file_is_named_and_nothing_is_sent(
     backend, refused, onboarded, activity, evidence
 ):
     onboarded("911100000000000087")
-    with refused(EnterpriseError, match=r"missing\.pdf cannot be read"):
+    with refused(EnterpriseError, match=r"missing\.pdf cannot be read", code="911100000000000087"):
         backend.submit(
             Submission(
                 "911100000000000087",
@@ -174,7 +199,11 @@ def test_a_recipient_without_a_published_key_is_named(
     backend, refused, onboarded, activity, evidence
 ):
     onboarded("91110000000000009A")
-    with refused(CarbonError, match=f"no public key published for {OUTSIDER.address}"):
+    with refused(
+        CarbonError,
+        match=f"no public key published for {OUTSIDER.address}",
+        code="91110000000000009A",
+    ):
         backend.submit(
             Submission(
                 "91110000000000009A",
@@ -189,7 +218,7 @@ def test_a_recipient_without_a_published_key_is_named(
 
 def test_self_measured_evidence_must_be_submitted(backend, refused, onboarded, activity, evidence):
     onboarded("91110000000000010F")
-    with refused(DocumentError, match="record 0 cites evidence"):
+    with refused(DocumentError, match="record 0 cites evidence", code="91110000000000010F"):
         backend.submit(Submission("91110000000000010F", 2023, "四月", activity))
 
 
@@ -198,7 +227,7 @@ def test_a_calculation_error_leaves_nothing_behind(backend, refused, onboarded, 
     document = json.loads(activity.read_text("utf-8"))
     document["records"].append({"fuel": "燃料X", "FC": 1, "unit": "t"})
     activity.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
-    with refused(Exception, match="record 3"):
+    with refused(Exception, match="record 3", code="91110000000000011J"):
         backend.submit(Submission("91110000000000011J", 2023, "四月", activity, evidence))
 
 
@@ -247,3 +276,172 @@ def test_rectifying_an_invalid_record_is_refused(backend, onboarded, activity, e
                 rectification_evidence=report,
             )
         )
+
+
+# -- plausibility: each rule refused before the first transaction, and its valid case accepted --
+
+
+def plausible_code(n: int) -> str:
+    return with_check(f"91110000PLA{n:06d}")
+
+
+def edited(activity, name: str, edit) -> Any:
+    """A copy of the activity document, changed by `edit(document)`, next to it as `name`."""
+    document = json.loads(activity.read_text("utf-8"))
+    edit(document)
+    path = activity.parent / name
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("n", "edit", "error", "match"),
+    [
+        (
+            1,
+            lambda d: d["records"][1].update(AC=-10.45),
+            ImplausibleValueError,
+            r"bad\.json: record 1 \(electricity\): activity value 'AC' is negative",
+        ),
+        (
+            2,
+            lambda d: d["records"][0].update(OF=150),
+            ImplausibleValueError,
+            r"bad\.json: record 0 \(fuel=燃煤\): self-measured 'OF' is outside 0-100",
+        ),
+        (
+            3,
+            lambda d: d["records"][0].update(FC=1e15),
+            OutOfRangeError,
+            r"bad\.json: total 27420223\d+\.\d+ tCO2e is beyond 8589934592\.000000 tCO2e",
+        ),
+        (
+            4,
+            lambda d: d.update(period={"year": 2019, "month": 4}),
+            PeriodError,
+            r"bad\.json: key 'period\.year' is 2019, but the record is filed under 2023",
+        ),
+    ],
+)
+def test_an_implausible_document_is_refused_and_leaves_no_trace(
+    backend, refused, onboarded, activity, evidence, n, edit, error, match
+):
+    code = plausible_code(n)
+    onboarded(code)
+    bad = edited(activity, "bad.json", edit)
+    with refused(error, match=match, code=code):
+        backend.submit(Submission(code, 2023, "四月", bad, evidence))
+    assert backend.submit(Submission(code, 2023, "四月", activity, evidence)).created
+
+
+def test_a_number_json_cannot_carry_is_named_and_nothing_is_sent(
+    backend, refused, onboarded, activity, evidence
+):
+    code = plausible_code(5)
+    onboarded(code)
+    text = activity.read_text("utf-8").replace('"AC": 10.45', '"AC": 1e400')
+    assert "1e400" in text
+    bad = activity.parent / "huge.json"
+    bad.write_text(text, "utf-8")
+    with refused(
+        ImplausibleValueError, match=r"huge\.json: record 1: key 'AC' is not a finite", code=code
+    ):
+        backend.submit(Submission(code, 2023, "四月", bad, evidence))
+
+
+def test_a_monthly_filing_must_name_the_documents_month(
+    backend, refused, onboarded, activity, evidence
+):
+    code = plausible_code(6)
+    onboarded(code)
+    with refused(
+        PeriodError, match=r"'period\.month' is 4, but the record is filed for 2023-05", code=code
+    ):
+        backend.submit(Submission(code, 2023, "五月", activity, evidence, month=5))
+    assert backend.submit(Submission(code, 2023, "四月", activity, evidence, month=4)).created
+
+
+def test_an_empty_title_is_refused_before_the_evidence_is_stored(
+    backend, refused, onboarded, activity, evidence
+):
+    code = plausible_code(7)
+    onboarded(code)
+    with refused(EnterpriseError, match="the title is empty", code=code):
+        backend.submit(Submission(code, 2023, "  ", activity, evidence))
+
+
+def test_a_second_valid_record_for_the_same_month_is_refused_until_the_first_is_invalid(
+    backend, refused, onboarded, activity, evidence, reader, tx
+):
+    code = plausible_code(8)
+    onboarded(code)
+    first = backend.submit(Submission(code, 2023, "四月", activity, evidence))
+    other = edited(activity, "april_again.json", lambda d: d["records"][1].update(AC=9.45))
+    with refused(
+        DuplicatePeriodError,
+        match=r"april_again\.json: key 'period' \(month 2023-04\) is already covered by valid "
+        rf"record #{first.index} \(month 2023-04\)",
+        code=code,
+    ):
+        backend.submit(Submission(code, 2023, "四月(再报)", other, evidence))
+    may = edited(activity, "may.json", lambda d: d.update(period={"year": 2023, "month": 5}))
+    assert backend.submit(Submission(code, 2023, "五月", may, evidence)).created  # another month
+    invalidate(reader, tx, ADMIN, code, 2023, first.index, "电表读数错误")
+    assert backend.submit(Submission(code, 2023, "四月(再报)", other, evidence)).created
+
+
+def test_a_second_annual_aggregated_record_is_refused(
+    backend, refused, onboarded, activity, evidence
+):
+    code = plausible_code(9)
+    onboarded(code)
+    annual = edited(activity, "annual.json", lambda d: d.update(period={"year": 2023}))
+    backend.submit(Submission(code, 2023, "年度", annual, evidence, aggregated=True))
+    again = edited(annual, "annual2.json", lambda d: d["records"][1].update(AC=9.45))
+    with refused(DuplicatePeriodError, match=r"\(aggregated year 2023\)", code=code):
+        backend.submit(Submission(code, 2023, "年度(再报)", again, evidence, aggregated=True))
+    # a monthly record beside the annual aggregated one is no duplicate
+    assert backend.submit(Submission(code, 2023, "四月", activity, evidence)).created
+
+
+def test_the_periods_of_a_year_are_read_in_two_round_trips_with_cold_caches(
+    backend, onboarded, activity, evidence, reader, store, tmp_path
+):
+    code = plausible_code(10)
+    carbon, layer = onboarded(code)
+    for month in (1, 2, 3):
+        doc = edited(
+            activity,
+            f"m{month}.json",
+            lambda d, m=month: d.update(period={"year": 2023, "month": m}),
+        )
+        backend.submit(Submission(code, 2023, f"{month}月", doc, evidence))
+    cold = ChainReader(reader.provider.endpoint_uri, reader.manifest, store)
+    records = cold.records(carbon.address, 2023)
+    before = cold.round_trips
+    periods = year_periods(cold, layer.address, 2023, records)
+    assert cold.round_trips - before == 2
+    assert [p.month for p in periods.values()] == [1, 2, 3]
+    before = cold.round_trips
+    assert year_periods(cold, layer.address, 2023, records) == periods  # cached by digest
+    assert cold.round_trips == before
+
+
+def test_an_invalidation_needs_a_reason_and_an_existing_valid_record(
+    backend, refused, onboarded, activity, evidence, reader, tx
+):
+    code = plausible_code(11)
+    onboarded(code)
+    first = backend.submit(Submission(code, 2023, "四月", activity, evidence))
+    with refused(MissingReasonError, match="an invalidation needs a reason", code=code):
+        invalidate(reader, tx, ADMIN, code, 2023, first.index, " ")
+    with refused(EnterpriseError, match="lacks ENTERPRISE_ADMIN", code=code):
+        invalidate(reader, tx, OUTSIDER, code, 2023, first.index, "wrong")
+    with refused(EnterpriseError, match=r"has no record #5 \(it has 1 records\)", code=code):
+        invalidate(reader, tx, ADMIN, code, 2023, 5, "wrong")
+    invalidate(reader, tx, ADMIN, code, 2023, first.index, "电表读数错误")
+    assert reader.invalidations(contracts(reader, code)[0].address, 2023) == {
+        first.index: "电表读数错误"
+    }
+    with refused(EnterpriseError, match="is already invalid", code=code):
+        invalidate(reader, tx, ADMIN, code, 2023, first.index, "again")

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from e2e_support import ADMIN, AGENCY, OUTSIDER, REGULATOR, WRITER
 
 from offchain.actions import onboarding
-from offchain.actions.enterprise import EnterpriseBackend, Submission
+from offchain.actions.enterprise import EnterpriseBackend, Submission, invalidate
+from offchain.actions.verification import MissingReasonError, VerdictSubmission, Workflow
 from offchain.calc import standards
 from offchain.chain.addresses import predicted_enterprise
 from offchain.chain.bindings import StorageMode
@@ -77,8 +78,9 @@ def short_annual(enterprise):
 
 @pytest.fixture(scope="module")
 def encrypted(enterprise):
-    """Two months whose evidence is encrypted for the regulator and the agency."""
-    return enterprise(ENCRYPTED, months=2, encrypt_for=(REGULATOR.address, AGENCY.address))
+    """A whole year whose evidence is encrypted for the regulator and the agency (whole, so that
+    no month is missing: a missing month is a warning of its own)."""
+    return enterprise(ENCRYPTED, encrypt_for=(REGULATOR.address, AGENCY.address))
 
 
 @pytest.fixture
@@ -500,3 +502,71 @@ def test_carbon_verify_decrypts_with_the_key_given(encrypted, carbon, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["counts"]["warning"] == 0
+
+
+# -- plausibility: completeness, duplicates, range, reasons ------------------------------------
+
+
+def completeness(report):
+    (check,) = [c for c in report.checks if c.id == "year.completeness"]
+    return check
+
+
+def test_a_whole_year_is_complete(clean, reader, store, chain):
+    report = Verifier(ChainReader(chain.provider.uri, reader.manifest, store), whole_year=True)
+    check = completeness(report.verify(CLEAN, vs.YEAR))
+    assert check.status == "pass", check.reason
+    assert check.reason.startswith("months 1–12 covered by valid non-aggregated records")
+    assert "1 aggregated record(s), each once" in check.reason
+
+
+def test_missing_months_fail_a_whole_year_and_warn_a_year_so_far(
+    short_annual, reader, store, chain
+):
+    whole = Verifier(ChainReader(chain.provider.uri, reader.manifest, store), whole_year=True)
+    report = whole.verify(SHORT_ANNUAL, vs.YEAR)
+    check = failure(report, "year.completeness")
+    assert check.reason.startswith(f"months 3–12 of {vs.YEAR} have no valid record")
+    assert completeness(Verifier(whole.reader).verify(SHORT_ANNUAL, vs.YEAR)).status == "warning"
+
+
+def test_a_month_reported_twice_fails_completeness(fresh, reader, tx, verifier, tmp_path):
+    for fc in (90, 91):  # two documents for September, written past the backend's checks
+        _raw_month(fresh, reader, tx, tmp_path, 9, lambda coal, fc=fc: coal.update(FC=fc))
+    report = verifier().verify(fresh, vs.YEAR)
+    check = failure(report, "year.completeness")
+    assert check.reason.startswith(f"month {vs.YEAR}-09 is reported by valid records #0, #1")
+
+
+def test_a_result_beyond_the_range_fails(fresh, reader, tx, verifier, tmp_path):
+    _raw_month(fresh, reader, tx, tmp_path, 3, lambda coal: coal.update(FC=1e12))
+    check = failure(verifier().verify(fresh, vs.YEAR), "record.range")
+    assert "is beyond 8589934592.000000 tCO2e (2^33 t)" in check.reason
+
+
+def test_an_invalidation_reason_is_shown_and_read_within_three_round_trips(
+    fresh, backend, reader, tx, tmp_path, store, chain
+):
+    first, document, files = vs.submit_month(backend, fresh, tmp_path, 4)
+    invalidate(reader, tx, ADMIN, fresh, vs.YEAR, first.index, "电表读数错误")
+    document["records"][1]["AC"] = 9.45
+    corrected = vs.write(tmp_path / "corrected.json", document)
+    backend.submit(Submission(fresh, vs.YEAR, "四月(再报)", corrected, files))
+
+    cold = ChainReader(chain.provider.uri, reader.manifest, store)
+    report = Verifier(cold).verify(fresh, vs.YEAR)
+    assert report.round_trips == 3 and report.passed, report.summary()
+    (check,) = [c for c in report.checks if c.id == "record.validity"]
+    assert check.reason.startswith("invalid (invalidated, reason: '电表读数错误'): listed")
+    assert reader.invalidations(
+        predicted_enterprise(reader.manifest.address("EnterpriseFactory"), fresh)[0], vs.YEAR
+    ) == {0: "电表读数错误"}
+
+
+def test_a_failed_verdict_needs_a_reason_before_any_transaction(clean, reader, tx):
+    sent = tx.sent
+    workflow = Workflow(reader, tx)
+    carbon = reader.enterprise(CLEAN).carbon
+    with pytest.raises(MissingReasonError, match="needs a reason"):
+        workflow.record(AGENCY, carbon, vs.YEAR, VerdictSubmission(False, 1, "0x" + "00" * 32, " "))
+    assert tx.sent == sent

@@ -78,6 +78,7 @@ def mini_factors() -> dict[str, Any]:
             "steam": {
                 "type": "co", "factorid": "T-01", "parameter_name": [], "desc": "",
                 "activity": {"symbol": "AD", "desc": "", "unit": "GJ"},
+                "negative_allowed": ["AD"],  # a net quantity: any finite value is plausible
                 "data": [[_factor("EF", 0.11, "tCO2/GJ")]],
             },
             "fuel": {

@@ -482,6 +482,7 @@ class Group:
     used: set[str] = field(default_factory=set)
     uses_sum: bool = False
     item_names: str = ""
+    signed: frozenset[str] = frozenset()  # symbols whose record values may be negative
 
 
 @dataclass
@@ -568,13 +569,27 @@ def _group(name: str, raw: Any, lib_name: str) -> Group:
         raise CalculationError(f"{where}'data' has no rows")
     if nparams == 0 and len(data) != 1:
         raise CalculationError(f"{where}a co group has exactly one row")
+    allowed = raw.get("negative_allowed", _MISSING)
+    if allowed is not _MISSING and not (
+        isinstance(allowed, list) and all(isinstance(a, str) for a in allowed)
+    ):
+        raise CalculationError(f"{where}'negative_allowed' must be a list of symbols")
+    signed = frozenset(allowed) if allowed is not _MISSING else frozenset()
     rows: dict[Any, Row] = {}
     for r, raw_row in enumerate(data):
         row = _row(raw_row, nparams, activity["unit"], f"{where}row {r}: ", name)
         if row.key in rows:
             raise CalculationError(f"{where}duplicate row '{row.label}'")
         rows[row.key] = row
-    return Group(name, raw["type"], raw.get("factorid"), list(params), activity["symbol"], rows)
+    return Group(
+        name,
+        raw["type"],
+        raw.get("factorid"),
+        list(params),
+        activity["symbol"],
+        rows,
+        signed=signed,
+    )
 
 
 def _formula_library(lib: Any) -> tuple[str, list[_Formula], _Formula]:
@@ -865,6 +880,7 @@ class Calculator:
         row = self._find_row(g, rec[g.name])
         st.row = row
         self._check_unit(rec, row)
+        self._check_input(g, f"activity value '{g.activity_symbol}'", g.activity_symbol, activity)
         if not g.items:
             raise CalculationError(
                 f"{self._label()}: no emission_item of {self.formula_name} applies to factor group "
@@ -1019,6 +1035,15 @@ class Calculator:
                     f"{self._label()}: self-measured '{cell.symbol}'{at} must be a number, "
                     f"got {_type_name(v)}"
                 )
+            if cell.pct and not 0 <= v <= 100:
+                raise CalculationError(
+                    f"{self._label()}: self-measured '{cell.symbol}'{at} "
+                    "is outside 0-100 (a percentage)"
+                )
+            if not cell.pct:
+                self._check_input(
+                    self.state.group, f"self-measured '{cell.symbol}'{at}", cell.symbol, v
+                )  # type: ignore[arg-type]
             values[cell.symbol] = v
             if (cell.low is not None and v < cell.low) or (cell.high is not None and v > cell.high):
                 low = "-∞" if cell.low is None else js_number(cell.low)
@@ -1060,15 +1085,31 @@ class Calculator:
             self._measured(sub, row, j, out, evidence)
             self._warn_unused(sub, g, row, f"items[{j}] ", out)
 
+    def _check_input(self, g: Group, what: str, symbol: str, value: float) -> None:
+        """A number must be finite, and not negative unless the group allows it."""
+        if not math.isfinite(value):
+            raise CalculationError(
+                f"{self._label()}: {what} must be a finite number, got {js_number(float(value))}"
+            )
+        if value < 0 and symbol not in g.signed:
+            raise CalculationError(
+                f"{self._label()}: {what} is negative; group "
+                f"'{g.name}' of {self.factor_name} does not allow a negative {symbol}"
+            )
+
     def _warn_unused(
         self, src: dict[str, Any], g: Group, row: Row, where: str, out: dict[str, Any]
     ) -> None:
         for key in _js_keys(src):
-            if key == g.name or key in RESERVED_KEYS or key == g.activity_symbol:
+            if key == g.name or key in RESERVED_KEYS or key in row.cells:
                 continue
-            if key in row.cells or key in g.used:
+            value = src[key]
+            if key == g.activity_symbol or key in g.used:
+                if _is_number(value) and (key != g.activity_symbol or where):
+                    what = f"'{key}'" if not where else f"{where[:-1]}.'{key}'"
+                    self._check_input(g, what, key, value)
                 continue
-            if _is_number(src[key]):
+            if _is_number(value):
                 out["warnings"].append(
                     f"{self._label()}: {where}key '{key}' is neither a factor of this row "
                     f"nor used by {g.item_names}; ignored"
