@@ -297,19 +297,20 @@ class ChainReader:
         return [Record.decode(r, index=i) for i, r in enumerate(raw)]
 
     def record_notes(self, carbon: str, year: int) -> dict[int, "RecordNote"]:
-        """What the events of `year` say of each record: its title, and why it was invalidated
-        (one `eth_getLogs` per event kind; the record structs do not keep them)."""
+        """What the events of `year` say of each record: the title it was submitted with, and
+        why it was invalidated (the records themselves keep neither)."""
         events = self.contract("EnterpriseCarbon", carbon).events
-        notes: dict[int, RecordNote] = {}
-        for log in events.RecordSubmitted().get_logs(from_block=0, argument_filters={"year": year}):
-            notes[log["args"]["index"]] = RecordNote(log["args"]["title"], None)
-        for log in events.RecordInvalidated().get_logs(
-            from_block=0, argument_filters={"year": year}
-        ):
-            index = log["args"]["index"]
-            title = notes[index].title if index in notes else ""
-            notes[index] = RecordNote(title, log["args"]["reason"])
-        return notes
+        titles = {
+            log["args"]["index"]: log["args"]["title"]
+            for log in events.RecordSubmitted().get_logs(
+                from_block=0, argument_filters={"year": year}
+            )
+        }
+        reasons = self.invalidations(carbon, year)
+        return {
+            index: RecordNote(titles.get(index, ""), reasons.get(index))
+            for index in titles.keys() | reasons.keys()
+        }
 
     def record(self, carbon: str, year: int, index: int) -> Record:
         functions = self.contract("EnterpriseCarbon", carbon).functions

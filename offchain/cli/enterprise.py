@@ -210,6 +210,7 @@ def enterprise_role(
 @options.EVIDENCE
 @options.ENCRYPT_FOR
 @click.option("--at", "pinned", multiple=True, metavar="NAME", help="Pin a standards index name.")
+@options.MONTH
 @options.AGGREGATED
 @options.WRITER
 @options.OUTCOME_JSON
@@ -224,6 +225,7 @@ def enterprise_submit(
     evidence: tuple[Path, ...],
     encrypt_for: tuple[str, ...],
     pinned: tuple[str, ...],
+    month: int | None,
     aggregated: bool,
     writer_spec: str | None,
     as_json: bool,
@@ -233,7 +235,7 @@ def enterprise_submit(
     from offchain.actions.enterprise import Submission
 
     submission = Submission(
-        credit_code, year, title, activity, evidence, encrypt_for, pinned, aggregated
+        credit_code, year, title, activity, evidence, encrypt_for, pinned, aggregated, month=month
     )
     _run_submission(app, submission, writer_spec or signer, signer, as_json)
 

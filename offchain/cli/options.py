@@ -75,6 +75,12 @@ ENCRYPT_FOR = click.option(
     metavar="ADDR",
     help="Encrypt the evidence for this reader (repeatable); the writer is added.",
 )
+MONTH = click.option(
+    "--month",
+    type=click.IntRange(1, 12),
+    default=None,
+    help="The month a monthly record is filed for; the document's period must name it.",
+)
 AGGREGATED = click.option(
     "--aggregated", is_flag=True, help="A quarter or annual record summing others."
 )

@@ -26,6 +26,11 @@ from offchain.cli.output import emit
     help="Record the verdict on chain as the assigned agency (--key signs); the report's "
     "digest goes with it and its bytes into the content store.",
 )
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="The year is still running: months without a record are a warning, not a failure.",
+)
 @pass_app
 def verify_command(
     app: App,
@@ -35,6 +40,7 @@ def verify_command(
     out: Path,
     as_json: bool,
     submit: bool,
+    partial: bool,
 ) -> None:
     """Recompute an enterprise's year from the chain and the content store and check it all.
 
@@ -50,7 +56,9 @@ def verify_command(
     if submit and not key_spec:
         raise click.UsageError("--submit records the verdict as the agency: name it with --key")
     agency = app.signer(key_spec) if key_spec else None
-    report = Verifier(app.reader, bytes(agency.key) if agency else None).verify(credit_code, year)
+    report = Verifier(
+        app.reader, bytes(agency.key) if agency else None, whole_year=not partial
+    ).verify(credit_code, year)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"verification_{re.sub(r'[^A-Za-z0-9_-]', '_', credit_code)}_{year}"
     json_path, md_path = out / f"{stem}.json", out / f"{stem}.md"

@@ -6,6 +6,7 @@ Documents are opaque bytes on chain; their meaning is fixed by the JSON Schemas 
 
 import hashlib
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -37,19 +38,43 @@ def parse_json(data: bytes, origin: str) -> Any:
         raise DocumentError(
             f"{origin}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
+    except _Refused as exc:
+        # The hooks see values, not positions: find where the refused token stands.
+        at = exc.locate(text)
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise DocumentError(f"{origin}: {exc} at line {line} column {column}") from exc
+
+
+class _Refused(ValueError):
+    """Valid to Python's json module, refused here; `locate` finds it in the text."""
+
+    def __init__(self, message: str, pattern: str) -> None:
+        super().__init__(message)
+        self.pattern = pattern
+
+    def locate(self, text: str) -> int:
+        found = re.search(self.pattern, text)
+        return found.start(found.lastindex or 0) if found else 0
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise json.JSONDecodeError(f"duplicate key {key!r}", "", 0)
+            quoted = re.escape(json.dumps(key, ensure_ascii=False))
+            # the second occurrence of the key (a first approximation: keys of nested objects
+            # with the same name come first only if they are written first)
+            raise _Refused(f"duplicate key {key!r}", rf"{quoted}\s*:[\s\S]*?({quoted})\s*:")
         result[key] = value
     return result
 
 
 def _no_constants(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON number", "", 0)
+    raise _Refused(
+        f"{name} is not a JSON number (JSON has no NaN or Infinity)",
+        rf"(?<![\w\"])({re.escape(name)})(?![\w\"])",
+    )
 
 
 @cache  # checking the schema itself costs more than validating a document

@@ -328,7 +328,7 @@ def _verify_once(
 ) -> VerificationReport:
     """Verifies, writes the report (JSON and Markdown) and records the verdict if one is due."""
     code = run.enterprise.credit_code
-    report = Verifier(reader, bytes(agency.key)).verify(code, YEAR)
+    report = Verifier(reader, bytes(agency.key), whole_year=True).verify(code, YEAR)
     folder = work / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     attempt = len(list(folder.glob(f"verification_{code}_{YEAR}_*.json"))) + 1

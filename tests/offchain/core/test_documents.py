@@ -109,3 +109,23 @@ def _at(node: Any, path: tuple[Any, ...]) -> Any:
     for key in path:
         node = node[key]
     return node
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            b'{"a": 1,\n "b": NaN}',
+            "NaN is not a JSON number (JSON has no NaN or Infinity) at line 2 column 7",
+        ),
+        (
+            b'{"x": -Infinity}',
+            "-Infinity is not a JSON number (JSON has no NaN or Infinity) at line 1 column 7",
+        ),
+        (b'{"a": 1,\n  "a": 2}', "duplicate key 'a' at line 2 column 3"),
+    ],
+)
+def test_json_that_python_would_accept_is_refused_where_it_stands(text, message):
+    with pytest.raises(DocumentError) as caught:
+        documents.parse_json(text, "f.json")
+    assert str(caught.value) == f"f.json: {message}"
