@@ -164,6 +164,7 @@ class SuiteDeployer:
                 self.account.address, self.account.address, index.address
             ),
         )
+        self._name_official_data_layer(index, layer)
         keys = self._singleton(
             "KeyDirectory",
             lambda impl: impl.initialize.encode_input(self.account.address, index.address),
@@ -269,6 +270,15 @@ class SuiteDeployer:
             if self.project.IUpgradeable.at(beacon).implementation() != target:
                 label = f"upgrade every enterprise's {kind}"
                 self.gas.add(label, upgrade(target, sender=self.account))
+
+    def _name_official_data_layer(self, index: Any, layer: Any) -> None:
+        """The index accepts standards whose documents are in this DataLayer only."""
+        official, _ = index.officialDataLayer()
+        if official != layer.address:
+            self.gas.add(
+                "index.setOfficialDataLayer",
+                index.setOfficialDataLayer(layer.address, sender=self.account),
+            )
 
     def _tracked(self, index: Any, address: str) -> bool:
         return address in index.knownProxies()

@@ -261,6 +261,7 @@ class ResolvedStandard(Struct):
         ("document", "bytes32"),
         ("dataLayer", "address"),
         ("chunks", "address[]"),
+        ("pinned", "bytes32"),
     )
 
     name: str
@@ -269,6 +270,13 @@ class ResolvedStandard(Struct):
     document: str
     data_layer: str
     chunks: tuple[str, ...]
+    # The digest the set pinned at registration; None for a set registered before pinning.
+    pinned: str | None = None
+
+    @property
+    def content_moved(self) -> bool:
+        """Whether the revision names another document than the set pinned."""
+        return self.pinned is not None and self.pinned != self.document
 
 
 @dataclass(frozen=True)
