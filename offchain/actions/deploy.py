@@ -189,6 +189,7 @@ class SuiteDeployer:
             ),
         )
         self._follow_beacons(factory)
+        self._wire_verification(factory, verification)
         for kind, proxy in (
             ("DataLayer", layer),
             ("KeyDirectory", keys),
@@ -278,6 +279,20 @@ class SuiteDeployer:
             self.gas.add(
                 "index.setOfficialDataLayer",
                 index.setOfficialDataLayer(layer.address, sender=self.account),
+            )
+
+    def _wire_verification(self, factory: Any, verification: Any) -> None:
+        """CarbonVerification verifies the factory's enterprises only, and every enterprise
+        accepts the freezing of a year from that CarbonVerification only."""
+        if verification.factory() != factory.address:
+            self.gas.add(
+                "verification.setFactory",
+                verification.setFactory(factory.address, sender=self.account),
+            )
+        if factory.verification() != verification.address:
+            self.gas.add(
+                "factory.setVerification",
+                factory.setVerification(verification.address, sender=self.account),
             )
 
     def _tracked(self, index: Any, address: str) -> bool:
