@@ -47,7 +47,7 @@ contract DataLayer is Upgradeable, IDataLayer {
 
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     /// @inheritdoc IDataLayer
@@ -103,8 +103,19 @@ contract DataLayer is Upgradeable, IDataLayer {
     }
 
     /// @inheritdoc IDataLayer
-    function cancel(bytes32 id) external onlyRole(DATA_WRITER_ROLE) {
-        _setStatus(id, Status.Cancelled);
+    function cancel(bytes32 id) external {
+        bool writer = hasRole(DATA_WRITER_ROLE, msg.sender);
+        if (!writer && !hasRole(REGULATOR_ROLE, msg.sender)) {
+            revert AccessControlUnauthorizedAccount(msg.sender, DATA_WRITER_ROLE);
+        }
+        StoredEntry storage e = _existing(id);
+        if (e.status != Status.InProgress) revert EntryNotInProgress(id, e.status);
+        // The regulator cancels any entry, e.g. one whose writer's role was revoked.
+        if (e.creator != msg.sender && writer && !hasRole(REGULATOR_ROLE, msg.sender)) {
+            revert NotEntryCreator(id, msg.sender, e.creator);
+        }
+        emit StatusChanged(id, Status.InProgress, Status.Cancelled);
+        e.status = Status.Cancelled;
     }
 
     /// @inheritdoc IDataLayer
@@ -155,18 +166,35 @@ contract DataLayer is Upgradeable, IDataLayer {
         _register(id, mode, uint32(content_.length), dependencies);
     }
 
+    /// @dev A digest has one entry, but a claim never blocks the content: a Cancelled entry is
+    /// stored afresh by whoever stores the content again, and bytes (State or Log) supersede a
+    /// digest-only entry: an InProgress one starts afresh for the writer who brings them, and a
+    /// Completed one keeps its status, creator and dependencies and gains the bytes.
     function _register(bytes32 id, Storage mode, uint32 size, bytes32[] calldata dependencies) private {
         DataLayerStorage storage $ = _dataLayerStorage();
         StoredEntry storage e = $.entries[id];
-        if (e.status != Status.None) revert EntryExists(id);
+        Status status = e.status;
+        bool bytesOverDigest = e.mode == Storage.DigestOnly && mode != Storage.DigestOnly;
+        if (status == Status.None) {
+            unchecked {
+                ++$.entryCount;
+            }
+        } else if (status == Status.Cancelled || (status == Status.InProgress && bytesOverDigest)) {
+            delete e.dependencies;
+            (e.firstChunk, e.blockNumber, e.chunkCount) = (address(0), 0, 0);
+        } else if (status == Status.Completed && bytesOverDigest) {
+            if (dependencies.length != 0) revert EntryNotInProgress(id, status);
+            (e.mode, e.size) = (mode, size);
+            emit EntryStored(id, msg.sender, mode, size);
+            return;
+        } else {
+            revert EntryExists(id);
+        }
         e.creator = msg.sender;
         e.createdAt = uint40(block.timestamp);
         e.status = Status.InProgress;
         e.mode = mode;
         e.size = size;
-        unchecked {
-            ++$.entryCount;
-        }
         emit EntryStored(id, msg.sender, mode, size);
         for (uint256 i = 0; i < dependencies.length; ++i) {
             _link(e, id, dependencies[i]);

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
 import {Upgradeable} from "../base/Upgradeable.sol";
+import {ICarbonVerification} from "../interfaces/ICarbonVerification.sol";
+import {IEnterpriseFactory} from "../interfaces/IEnterpriseFactory.sol";
 import {IDataLayer} from "../interfaces/IDataLayer.sol";
 import {IEnterpriseCarbon} from "../interfaces/IEnterpriseCarbon.sol";
 import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
@@ -13,6 +17,10 @@ import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 /// `submit` does not call the DataLayer (a cross-contract status read through two proxies costs
 /// about 15,000 gas, a seventh of a record): `record()` reports the entry's status, and the
 /// verifier fails a record whose data is missing or not Completed.
+/// Freezing costs a year that no verification registered for one cold storage read (the
+/// registration); only a year under verification calls CarbonVerification. The registration is
+/// pushed by CarbonVerification at assignment and authenticated against the factory that owns
+/// this contract's beacon, so the per-record path never looks the factory up.
 contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
     struct Meta {
         uint64 result;
@@ -34,6 +42,8 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
         uint16[] activeYears;
         address[] submitters;
         mapping(address account => uint16 id) submitterIds;
+        // Appended (storage compatibility): the CarbonVerification asked before changing a year.
+        mapping(uint16 year => address verification) verifications;
     }
 
     // keccak256(abi.encode(uint256(keccak256("carbon.storage.EnterpriseCarbon")) - 1)) & ~bytes32(uint256(0xff))
@@ -53,11 +63,12 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
 
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     /// @inheritdoc IEnterpriseCarbon
     function submit(Submission calldata s) external onlyRole(ENTERPRISE_ADMIN_ROLE) returns (uint32 index) {
+        _requireChangeable(s.year, false);
         return _add(s, 0);
     }
 
@@ -66,6 +77,7 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
         external
         onlyRole(ENTERPRISE_ADMIN_ROLE)
     {
+        _requireChangeable(year, false);
         _invalidate(year, index, reason);
     }
 
@@ -75,11 +87,22 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
         onlyRole(ENTERPRISE_ADMIN_ROLE)
         returns (uint32 newIndex)
     {
+        _requireChangeable(s.year, true);
         _requireCompleted(evidence);
         _invalidate(s.year, index, "rectified");
         newIndex = _add(s, index + 1);
         _enterpriseCarbonStorage().rectificationEvidence[s.data] = evidence;
         emit RecordRectified(s.year, newIndex, index, evidence);
+    }
+
+    /// @inheritdoc IEnterpriseCarbon
+    function registerVerification(uint16 year) external {
+        address expected = IEnterpriseFactory(Ownable(ERC1967Utils.getBeacon()).owner()).verification();
+        if (msg.sender != expected || expected == address(0)) revert NotTheVerification(msg.sender, expected);
+        EnterpriseCarbonStorage storage $ = _enterpriseCarbonStorage();
+        if ($.verifications[year] == msg.sender) return;
+        $.verifications[year] = msg.sender;
+        emit VerificationRegistered(year, msg.sender);
     }
 
     /// @inheritdoc IEnterpriseCarbon
@@ -119,6 +142,39 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
     }
 
     /// @inheritdoc IEnterpriseCarbon
+    function recordsPage(uint16 year, uint256 offset, uint256 limit) external view returns (Record[] memory page) {
+        bytes32[] storage list = _enterpriseCarbonStorage().byYear[year];
+        uint256 end = offset >= list.length ? offset : (limit > list.length - offset ? list.length : offset + limit);
+        page = new Record[](end - offset);
+        for (uint256 i = 0; i < page.length; ++i) {
+            page[i] = _view(list[offset + i]);
+        }
+    }
+
+    /// @inheritdoc IEnterpriseCarbon
+    function recordSetHash(uint16 year) external view returns (bytes32 hash) {
+        EnterpriseCarbonStorage storage $ = _enterpriseCarbonStorage();
+        bytes32[] storage list = $.byYear[year];
+        uint256 n = list.length;
+        bytes memory packed = new bytes(n * 33);
+        for (uint256 i = 0; i < n; ++i) {
+            bytes32 data = list[i];
+            uint256 valid = $.meta[data].flags & VALID;
+            assembly {
+                let at := add(add(packed, 0x20), mul(i, 33))
+                mstore(at, data)
+                mstore8(add(at, 32), valid)
+            }
+        }
+        hash = keccak256(packed);
+    }
+
+    /// @inheritdoc IEnterpriseCarbon
+    function verificationOf(uint16 year) external view returns (address) {
+        return _enterpriseCarbonStorage().verifications[year];
+    }
+
+    /// @inheritdoc IEnterpriseCarbon
     function recordOfData(bytes32 data) external view returns (uint16 year, uint32 index) {
         Meta storage m = _enterpriseCarbonStorage().meta[data];
         if (m.submittedAt == 0) revert RecordNotFound(0, 0, 0);
@@ -154,7 +210,16 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
     }
 
     function _emitSubmitted(Submission calldata s, uint32 index) private {
-        emit RecordSubmitted(s.year, index, s.data, s.title, s.result);
+        emit RecordSubmitted(s.year, index, s.data, s.title, s.result, s.standardsSet, msg.sender);
+    }
+
+    /// @dev Asks the CarbonVerification registered for `year`, if any, whether the year is frozen.
+    function _requireChangeable(uint16 year, bool rectification) private view {
+        address verification = _enterpriseCarbonStorage().verifications[year];
+        if (verification == address(0)) return;
+        (bool frozen, bool rectifiable, ICarbonVerification.State state) =
+            ICarbonVerification(verification).lockOf(address(this), year);
+        if (frozen && !(rectification && rectifiable)) revert YearFrozen(address(this), year, state);
     }
 
     function _invalidate(uint16 year, uint32 index, string memory reason) private {

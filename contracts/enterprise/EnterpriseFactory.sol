@@ -22,6 +22,8 @@ contract EnterpriseFactory is Upgradeable, IEnterpriseFactory {
         UpgradeableBeacon carbonBeacon;
         UpgradeableBeacon dataLayerBeacon;
         address[] carbons;
+        // Appended (storage compatibility): the CarbonVerification enterprises accept freezing from.
+        address verification;
     }
 
     // keccak256(abi.encode(uint256(keccak256("carbon.storage.EnterpriseFactory")) - 1)) & ~bytes32(uint256(0xff))
@@ -53,7 +55,7 @@ contract EnterpriseFactory is Upgradeable, IEnterpriseFactory {
         returns (address carbon, address dataLayer)
     {
         EnterpriseFactoryStorage storage $ = _enterpriseFactoryStorage();
-        if (bytes(o.creditCode).length == 0) revert EmptyCreditCode();
+        _checkCreditCode(o.creditCode);
         bytes32 salt = keccak256(bytes(o.creditCode));
         address existing = _predict($.carbonBeacon, salt);
         if (existing.code.length != 0) revert EnterpriseExists(o.creditCode, existing);
@@ -65,6 +67,13 @@ contract EnterpriseFactory is Upgradeable, IEnterpriseFactory {
         );
         $.carbons.push(carbon);
         _emitOnboarded($.carbons.length - 1, o, carbon, dataLayer);
+    }
+
+    /// @inheritdoc IEnterpriseFactory
+    function setVerification(address verification_) external onlyRole(REGULATOR_ROLE) {
+        EnterpriseFactoryStorage storage $ = _enterpriseFactoryStorage();
+        emit VerificationChanged($.verification, verification_);
+        $.verification = verification_;
     }
 
     /// @inheritdoc IEnterpriseFactory
@@ -96,12 +105,53 @@ contract EnterpriseFactory is Upgradeable, IEnterpriseFactory {
     }
 
     /// @inheritdoc IEnterpriseFactory
+    function enterprisesPage(uint256 offset, uint256 limit) external view returns (address[] memory page) {
+        address[] storage all = _enterpriseFactoryStorage().carbons;
+        uint256 end = _pageEnd(all.length, offset, limit);
+        page = new address[](end > offset ? end - offset : 0);
+        for (uint256 i = 0; i < page.length; ++i) {
+            page[i] = all[offset + i];
+        }
+    }
+
+    /// @inheritdoc IEnterpriseFactory
+    function isEnterprise(address account) external view returns (bool) {
+        if (account.code.length == 0) return false;
+        try IEnterpriseCarbon(account).profile() returns (IEnterpriseCarbon.Profile memory p) {
+            return _predict(_enterpriseFactoryStorage().carbonBeacon, keccak256(bytes(p.creditCode))) == account;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @inheritdoc IEnterpriseFactory
+    function verification() external view returns (address) {
+        return _enterpriseFactoryStorage().verification;
+    }
+
+    /// @inheritdoc IEnterpriseFactory
     function enterpriseOf(string calldata creditCode) external view returns (Enterprise memory) {
         EnterpriseFactoryStorage storage $ = _enterpriseFactoryStorage();
         bytes32 salt = keccak256(bytes(creditCode));
         address carbon = _predict($.carbonBeacon, salt);
         if (carbon.code.length == 0) revert UnknownEnterprise(creditCode);
         return Enterprise(carbon, _predict($.dataLayerBeacon, salt));
+    }
+
+    /// @dev 18 printable ASCII characters; the GB 32100-2015 alphabet and check character are
+    /// checked off chain, where the code is also trimmed and upper-cased.
+    function _checkCreditCode(string calldata creditCode) private pure {
+        bytes calldata b = bytes(creditCode);
+        if (b.length == 0) revert EmptyCreditCode();
+        for (uint256 i = 0; i < b.length; ++i) {
+            if (b[i] < 0x21 || b[i] > 0x7e) revert MalformedCreditCode(creditCode, i);
+        }
+        if (b.length != 18) revert MalformedCreditCode(creditCode, b.length);
+    }
+
+    function _pageEnd(uint256 length, uint256 offset, uint256 limit) private pure returns (uint256) {
+        if (offset >= length) return offset;
+        return limit > length - offset ? length : offset + limit;
     }
 
     function _predict(UpgradeableBeacon beacon, bytes32 salt) private view returns (address) {

@@ -21,6 +21,11 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         mapping(address proxy => ImplementationRecord[]) implementations;
         StandardsSet[] sets;
         mapping(bytes32 key => uint32 id) setIds;
+        // Appended (storage compatibility):
+        mapping(uint32 id => bytes32[3] documents) pinned;
+        mapping(string name => string reason) deprecations;
+        address officialDataLayer;
+        address governor;
     }
 
     // keccak256(abi.encode(uint256(keccak256("carbon.storage.CarbonIndex")) - 1)) & ~bytes32(uint256(0xff))
@@ -36,7 +41,7 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
 
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     /// @inheritdoc ICarbonIndex
@@ -46,8 +51,10 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         Registration storage existing = $.registrations[name];
         if (existing.target != address(0)) revert NameTaken(name, existing.target);
         if (target.code.length == 0) revert NotAContract(target);
+        _requireNotFuture(name, bytes(series).length + 1);
         string memory actual = IStandardDocument(target).kind();
         if (keccak256(bytes(actual)) != keccak256(bytes(kind_))) revert KindMismatch(name, kind_, actual);
+        _requireGoverned($, target);
 
         $.registrations[name] = Registration(target, msg.sender, uint40(block.timestamp), series);
         _insertInDateOrder($, series, name);
@@ -61,15 +68,19 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         bytes32 key = keccak256(abi.encode(set));
         id = $.setIds[key];
         if (id != 0) return id;
-        _checkPublished($, set.factor, "factor", set.factorRevision);
-        _checkPublished($, set.formula, "formula", set.formulaRevision);
-        _checkPublished($, set.code, "calculate", set.codeRevision);
+        bytes32[3] memory documents = [
+            _checkPublished($, set.factor, "factor", set.factorRevision),
+            _checkPublished($, set.formula, "formula", set.formulaRevision),
+            _checkPublished($, set.code, "calculate", set.codeRevision)
+        ];
         $.sets.push(set);
         id = uint32($.sets.length);
         $.setIds[key] = id;
+        $.pinned[id] = documents;
         emit StandardsSetRegistered(
             id, set.factor, set.factorRevision, set.formula, set.formulaRevision, set.code, set.codeRevision
         );
+        emit StandardsSetPinned(id, documents[0], documents[1], documents[2]);
     }
 
     /// @inheritdoc ICarbonIndex
@@ -87,6 +98,10 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         resolved[0] = _resolve($, set.factor, set.factorRevision);
         resolved[1] = _resolve($, set.formula, set.formulaRevision);
         resolved[2] = _resolve($, set.code, set.codeRevision);
+        bytes32[3] storage pinned = $.pinned[id];
+        for (uint256 k = 0; k < 3; ++k) {
+            resolved[k].pinned = pinned[k];
+        }
     }
 
     /// @inheritdoc ICarbonIndex
@@ -97,6 +112,40 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
     /// @inheritdoc ICarbonIndex
     function standardsSetCount() external view returns (uint256) {
         return _carbonIndexStorage().sets.length;
+    }
+
+    /// @inheritdoc ICarbonIndex
+    function setOfficialDataLayer(address dataLayer) external onlyRole(REGULATOR_ROLE) {
+        if (dataLayer.code.length == 0) revert NotAContract(dataLayer);
+        address reported = IUpgradeable(dataLayer).upgradeIndex();
+        if (reported != address(this)) revert NotGovernedByIndex(dataLayer, reported, address(0));
+        if (!IUpgradeable(dataLayer).hasRole(REGULATOR_ROLE, msg.sender)) {
+            revert NotGovernedByIndex(dataLayer, reported, msg.sender);
+        }
+        CarbonIndexStorage storage $ = _carbonIndexStorage();
+        ($.officialDataLayer, $.governor) = (dataLayer, msg.sender);
+        emit OfficialDataLayerSet(dataLayer, msg.sender);
+    }
+
+    /// @inheritdoc ICarbonIndex
+    function officialDataLayer() external view returns (address dataLayer, address regulator) {
+        CarbonIndexStorage storage $ = _carbonIndexStorage();
+        return ($.officialDataLayer, $.governor);
+    }
+
+    /// @inheritdoc ICarbonIndex
+    function deprecate(string calldata name, string calldata reason) external onlyRole(REGULATOR_ROLE) {
+        Registration memory r = registration(name);
+        if (bytes(reason).length == 0) revert EmptyReason();
+        CarbonIndexStorage storage $ = _carbonIndexStorage();
+        if (bytes($.deprecations[name]).length != 0) revert DeprecatedName(name);
+        $.deprecations[name] = reason;
+        emit Deprecated(name, r.series, msg.sender, reason);
+    }
+
+    /// @inheritdoc ICarbonIndex
+    function deprecation(string calldata name) external view returns (string memory) {
+        return _carbonIndexStorage().deprecations[name];
     }
 
     /// @inheritdoc ICarbonIndex
@@ -127,13 +176,32 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         CarbonIndexStorage storage $ = _carbonIndexStorage();
         string[] storage names = $.history[series];
         if (names.length == 0) revert UnknownSeries(series);
-        name = names[names.length - 1];
-        target = $.registrations[name].target;
+        for (uint256 j = names.length; j > 0; --j) {
+            if (bytes($.deprecations[names[j - 1]]).length == 0) {
+                name = names[j - 1];
+                return (name, $.registrations[name].target);
+            }
+        }
+        revert NoCurrentName(series);
     }
 
     /// @inheritdoc ICarbonIndex
     function seriesHistory(string calldata series) external view returns (string[] memory) {
         return _carbonIndexStorage().history[series];
+    }
+
+    /// @inheritdoc ICarbonIndex
+    function seriesHistoryPage(string calldata series, uint256 offset, uint256 limit)
+        external
+        view
+        returns (string[] memory page)
+    {
+        string[] storage names = _carbonIndexStorage().history[series];
+        uint256 end = offset >= names.length ? offset : (limit > names.length - offset ? names.length : offset + limit);
+        page = new string[](end - offset);
+        for (uint256 i = 0; i < page.length; ++i) {
+            page[i] = names[offset + i];
+        }
     }
 
     /// @inheritdoc ICarbonIndex
@@ -185,15 +253,69 @@ contract CarbonIndex is Upgradeable, ICarbonIndex {
         _recordImplementation(address(this), implementation());
     }
 
+    /// @dev The document digest the revision names, which must be in the official DataLayer.
     function _checkPublished(CarbonIndexStorage storage $, string calldata name, string memory kind_, uint32 revision)
         private
         view
+        returns (bytes32)
     {
         (, string memory actual) = parseName(name);
         if (keccak256(bytes(actual)) != keccak256(bytes(kind_))) revert WrongKind(name, kind_);
         address target = $.registrations[name].target;
         if (target == address(0)) revert UnknownName(name);
+        if (bytes($.deprecations[name]).length != 0) revert DeprecatedName(name);
         if (revision >= IStandardDocument(target).revisionCount()) revert UnknownRevision(name, revision);
+        IStandardDocument.Revision memory rev = IStandardDocument(target).revision(revision);
+        if (rev.dataLayer != $.officialDataLayer) {
+            revert NotInOfficialDataLayer(target, rev.dataLayer, $.officialDataLayer);
+        }
+        return rev.document;
+    }
+
+    /// @dev Governed by this index's regulator: reports its upgrades here, the regulator who named
+    /// the official DataLayer holds its REGULATOR_ROLE, and the registrar holds it only if it is a
+    /// regulator here too; its latest document is in the official DataLayer. (AccessControl does
+    /// not enumerate role holders, so a third regulator cannot be ruled out on chain; the digests
+    /// each standards set pins make any later change of content visible to a verifier.)
+    function _requireGoverned(CarbonIndexStorage storage $, address target) private view {
+        address governor = $.governor;
+        if (governor == address(0)) revert NoOfficialDataLayer();
+        IUpgradeable standard = IUpgradeable(target);
+        address reported = standard.upgradeIndex();
+        if (reported != address(this)) revert NotGovernedByIndex(target, reported, address(0));
+        if (!standard.hasRole(REGULATOR_ROLE, governor)) revert NotGovernedByIndex(target, reported, governor);
+        if (!hasRole(REGULATOR_ROLE, msg.sender) && standard.hasRole(REGULATOR_ROLE, msg.sender)) {
+            revert NotGovernedByIndex(target, reported, msg.sender);
+        }
+        (, IStandardDocument.Revision memory rev) = IStandardDocument(target).latest();
+        if (rev.dataLayer != $.officialDataLayer) {
+            revert NotInOfficialDataLayer(target, rev.dataLayer, $.officialDataLayer);
+        }
+    }
+
+    /// @dev The date of a well-formed name (eight digits from `at`) against the block's UTC date.
+    function _requireNotFuture(string calldata name, uint256 at) private view {
+        bytes calldata b = bytes(name);
+        uint256 date = 0;
+        for (uint256 k = 0; k < 8; ++k) {
+            date = date * 10 + (uint8(b[at + k]) - 48);
+        }
+        uint256 today = _today();
+        if (date > today) revert NameDatedInTheFuture(name, date, today);
+    }
+
+    /// @dev The block's UTC date as YYYYMMDD (H. Hinnant's civil_from_days).
+    function _today() private view returns (uint256) {
+        uint256 z = block.timestamp / 86_400 + 719_468;
+        uint256 era = z / 146_097;
+        uint256 doe = z - era * 146_097;
+        uint256 yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        uint256 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        uint256 mp = (5 * doy + 2) / 153;
+        uint256 day = doy - (153 * mp + 2) / 5 + 1;
+        uint256 month = mp < 10 ? mp + 3 : mp - 9;
+        uint256 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        return year * 10_000 + month * 100 + day;
     }
 
     function _resolve(CarbonIndexStorage storage $, string storage name, uint32 revision)

@@ -11,6 +11,13 @@ import {IUpgradeable} from "./IUpgradeable.sol";
 /// then an eight-digit date (YYYYMMDD) and four reserved characters. Everything before the date
 /// is the name's series; each series keeps its names in date order. The index also keeps the
 /// upgrade history of every proxy it knows, and gives compact ids to standards sets.
+///
+/// Integrity: a standards set pins the SHA-256 digests of the documents its revisions named when
+/// it was registered (`resolveStandardsSet` returns them beside what the revisions name today, so
+/// a verifier can refuse a set whose content moved). The index registers only standards governed
+/// by its own regulator (see `register`) whose documents live in the official DataLayer; a name
+/// dated after the current block's (UTC) date is refused; a name is never deleted, but the
+/// regulator can deprecate it, with a reason, and `latest` then skips it.
 interface ICarbonIndex is IUpgradeable {
     /// @notice What is registered under a name.
     /// @param target The standard contract (a proxy).
@@ -47,6 +54,8 @@ interface ICarbonIndex is IUpgradeable {
     /// @param document SHA-256 digest of the revision's document.
     /// @param dataLayer The DataLayer holding the document.
     /// @param chunks For a document kept in state, its SSTORE2 chunks, in order (else empty).
+    /// @param pinned The document digest the set pinned at registration (zero for a set registered
+    /// before sets were pinned); a verifier refuses the set when it differs from `document`.
     struct ResolvedStandard {
         string name;
         uint32 revision;
@@ -54,6 +63,7 @@ interface ICarbonIndex is IUpgradeable {
         bytes32 document;
         address dataLayer;
         address[] chunks;
+        bytes32 pinned;
     }
 
     /// @notice One implementation a known proxy ran, from `since` on.
@@ -95,6 +105,26 @@ interface ICarbonIndex is IUpgradeable {
         uint32 indexed id, string factor, uint32 factorRevision, string formula, uint32 formulaRevision,
         string code, uint32 codeRevision
     );
+
+    /// @notice Standards set `id` pins these document digests.
+    /// @param id The set's id.
+    /// @param factor SHA-256 digest of the factor library's document.
+    /// @param formula SHA-256 digest of the formula library's document.
+    /// @param code SHA-256 digest of the calculation code.
+    event StandardsSetPinned(uint32 indexed id, bytes32 factor, bytes32 formula, bytes32 code);
+
+    /// @notice The regulator deprecated `name`: `latest` skips it from now on; it still resolves.
+    /// @param name The name.
+    /// @param series Its series.
+    /// @param regulator The regulator who deprecated it.
+    /// @param reason Why.
+    event Deprecated(string name, string series, address indexed regulator, string reason);
+
+    /// @notice Standards documents must from now on live in `dataLayer`, and registered standards
+    /// be governed by `regulator`.
+    /// @param dataLayer The official DataLayer.
+    /// @param regulator The regulator who named it.
+    event OfficialDataLayerSet(address indexed dataLayer, address indexed regulator);
 
     /// @notice A set names a standard under a name of the wrong kind.
     /// @param name The name.
@@ -138,6 +168,40 @@ interface ICarbonIndex is IUpgradeable {
     /// @param target The address.
     error NotAContract(address target);
 
+    /// @notice The name's date is after the current block's date.
+    /// @param name The name.
+    /// @param date Its date, YYYYMMDD.
+    /// @param today The current block's date (UTC), YYYYMMDD.
+    error NameDatedInTheFuture(string name, uint256 date, uint256 today);
+
+    /// @notice No official DataLayer has been named yet (`setOfficialDataLayer`).
+    error NoOfficialDataLayer();
+
+    /// @notice The standard's document is not in the official DataLayer.
+    /// @param standard The standard contract.
+    /// @param dataLayer The DataLayer its revision names.
+    /// @param official The official DataLayer.
+    error NotInOfficialDataLayer(address standard, address dataLayer, address official);
+
+    /// @notice The contract is not governed by this index's regulator: it reports its upgrades
+    /// elsewhere, or the index's regulator does not hold its REGULATOR_ROLE, or the registrar
+    /// (not a regulator here) holds it.
+    /// @param target The contract.
+    /// @param upgradeIndex The index it reports its upgrades to.
+    /// @param account The account whose role is wrong (zero when the upgrade index is).
+    error NotGovernedByIndex(address target, address upgradeIndex, address account);
+
+    /// @notice The name is deprecated: no new standards set may name it.
+    /// @param name The name.
+    error DeprecatedName(string name);
+
+    /// @notice Every name of the series is deprecated.
+    /// @param series The series.
+    error NoCurrentName(string series);
+
+    /// @notice A deprecation needs a reason.
+    error EmptyReason();
+
     /// @notice The caller of `noteUpgrade` is not a proxy this index knows.
     /// @param caller The caller.
     error UnknownProxy(address caller);
@@ -148,15 +212,20 @@ interface ICarbonIndex is IUpgradeable {
     function initialize(address regulator, address editor) external;
 
     /// @notice Registers `name` for the standard contract `target`. Standards editors only.
-    /// @dev The name must follow the convention, be new, and its kind segment must equal
-    /// `target.kind()`. The name joins its series in date order, and the index starts following
-    /// the upgrades of `target`.
+    /// @dev The name must follow the convention, be new, not be dated after the current block's
+    /// date, and its kind segment must equal `target.kind()`. `target` must be governed by this
+    /// index's regulator: it reports its upgrades to this index, the regulator who named the
+    /// official DataLayer holds its REGULATOR_ROLE, and the registrar does not unless it is a
+    /// regulator here; its latest revision's document must be in the official DataLayer. The name
+    /// joins its series in date order, and the index starts following the upgrades of `target`.
     /// @param name The index name, e.g. `GB_01_factor_20231001_0000`.
     /// @param target The standard contract (an IStandardDocument).
     function register(string calldata name, address target) external;
 
     /// @notice Gives a compact id to a combination of published revisions, so that a record can
-    /// pin the exact factor, formula and code versions it was computed with in four bytes.
+    /// pin the exact factor, formula and code versions it was computed with in four bytes; the
+    /// set also pins the document digest each revision names now (they must be in the official
+    /// DataLayer). Names that are deprecated are refused.
     /// Anyone may call it: it only names what is already published. Registering the same
     /// combination again returns its existing id.
     /// @param set Three registered names of the right kinds and a published revision of each.
@@ -184,6 +253,28 @@ interface ICarbonIndex is IUpgradeable {
     /// @return The number of sets.
     function standardsSetCount() external view returns (uint256);
 
+    /// @notice Names the official DataLayer, where every standards document must be. Regulator
+    /// only; the DataLayer must report its upgrades to this index and the caller must be its
+    /// regulator. The caller becomes the regulator every registered standard must be governed by.
+    /// @param dataLayer The regulator's singleton DataLayer.
+    function setOfficialDataLayer(address dataLayer) external;
+
+    /// @notice The official DataLayer and the regulator who named it.
+    /// @return dataLayer The official DataLayer (zero until named).
+    /// @return regulator The regulator registered standards must be governed by.
+    function officialDataLayer() external view returns (address dataLayer, address regulator);
+
+    /// @notice Deprecates `name` for good: it still resolves and existing sets still name it, but
+    /// `latest` skips it and new sets may not name it. Regulator only.
+    /// @param name A registered name.
+    /// @param reason Why (not empty).
+    function deprecate(string calldata name, string calldata reason) external;
+
+    /// @notice Why `name` was deprecated (empty when it is not).
+    /// @param name The name.
+    /// @return The reason.
+    function deprecation(string calldata name) external view returns (string memory);
+
     /// @notice Starts following the upgrades of a proxy that is not a registered standard
     /// (a DataLayer, for instance). Regulator only.
     /// @param proxy The proxy (an IUpgradeable) to follow.
@@ -203,7 +294,8 @@ interface ICarbonIndex is IUpgradeable {
     /// @return r Target, registrar, time and series.
     function registration(string calldata name) external view returns (Registration memory r);
 
-    /// @notice The newest name of `series` (e.g. `GB_01_factor`) and its address.
+    /// @notice The newest name of `series` (e.g. `GB_01_factor`) that is not deprecated, and its
+    /// address.
     /// @param series The series.
     /// @return name The name with the latest date.
     /// @return target What it resolves to.
@@ -213,6 +305,16 @@ interface ICarbonIndex is IUpgradeable {
     /// @param series The series.
     /// @return The names.
     function seriesHistory(string calldata series) external view returns (string[] memory);
+
+    /// @notice A page of `seriesHistory`: at most `limit` names from position `offset` on.
+    /// @param series The series.
+    /// @param offset The position of the first, from 0.
+    /// @param limit The most to return.
+    /// @return page The names.
+    function seriesHistoryPage(string calldata series, uint256 offset, uint256 limit)
+        external
+        view
+        returns (string[] memory page);
 
     /// @notice Every series that has at least one name, in order of first registration.
     /// @return The series.

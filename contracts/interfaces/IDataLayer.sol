@@ -14,6 +14,14 @@ import {IUpgradeable} from "./IUpgradeable.sol";
 ///   `eth_getLogs` while nodes keep history);
 /// - `DigestOnly`: only the digest; the bytes live in the off-chain store.
 /// Entries go InProgress -> Completed or Cancelled; only InProgress entries change.
+///
+/// A digest has one entry, and no writer's claim blocks another writer from storing the same
+/// content: a Cancelled entry is stored afresh (InProgress, by the new writer) when the content
+/// is stored again; bytes (`storeInState`, `storeInLog`) supersede a digest-only entry, starting
+/// an InProgress one afresh for the writer who brings them, and adding the bytes to a Completed
+/// one (which keeps its status, creator and dependencies). The regulator can cancel any
+/// InProgress entry, e.g. one of a writer whose role was revoked. `entry(id)` therefore answers
+/// the one entry of the content, whoever stored it last.
 interface IDataLayer is IUpgradeable {
     /// @notice Lifecycle of an entry; only InProgress entries change.
     enum Status {
@@ -73,7 +81,8 @@ interface IDataLayer is IUpgradeable {
     /// @param current Its status now (Completed or Cancelled).
     event StatusChanged(bytes32 indexed id, Status previous, Status current);
 
-    /// @notice An entry with this digest already exists.
+    /// @notice An entry with this digest already exists (InProgress or Completed, and not a
+    /// digest-only entry the bytes now stored supersede).
     /// @param id The digest.
     error EntryExists(bytes32 id);
 
@@ -145,8 +154,8 @@ interface IDataLayer is IUpgradeable {
     /// @param id The entry.
     function complete(bytes32 id) external;
 
-    /// @notice Marks entry `id` Cancelled: it will not change again and should not be used.
-    /// Its creator only.
+    /// @notice Marks entry `id` Cancelled: it should not be used, and the content can be stored
+    /// again from scratch. Its creator (a data writer) or the regulator.
     /// @param id The entry.
     function cancel(bytes32 id) external;
 

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IUpgradeable} from "./IUpgradeable.sol";
 import {IDataLayer} from "./IDataLayer.sol";
+import {ICarbonVerification} from "./ICarbonVerification.sol";
 
 /// @title IEnterpriseCarbon
 /// @notice One per enterprise (seed 001 §1.5): its profile and its emission records per year.
@@ -13,6 +14,11 @@ import {IDataLayer} from "./IDataLayer.sol";
 /// record it replaces and to the rectification evidence. One activity-data entry backs at most
 /// one record, so a retried submission cannot create a second record. Each sits behind a beacon
 /// proxy of the EnterpriseFactory, whose regulator is its regulator.
+///
+/// A year under verification is frozen: once CarbonVerification assigned an agency it registers
+/// itself for the year (`registerVerification`), and from then on every submission, invalidation
+/// and rectification in that year first asks it (`ICarbonVerification.lockOf`) and is refused
+/// with `YearFrozen` unless allowed (only rectification, while the latest verdict is a fail).
 interface IEnterpriseCarbon is IUpgradeable {
     /// @notice Who the enterprise is. The industry code is the two digits of the index names
     /// (`GB_01_…`), kept beside the DataLayer address in one slot.
@@ -73,13 +79,28 @@ interface IEnterpriseCarbon is IUpgradeable {
         IDataLayer.Status dataStatus;
     }
 
-    /// @notice Record `index` of `year` was submitted.
-    /// @param year The year.
+    /// @notice Record `index` of `year` was submitted (the enterprise is the emitting contract).
+    /// @param year The year: the record's period.
     /// @param index The record's position in its year, from 0.
     /// @param data SHA-256 digest of the activity-data document.
     /// @param title The record's title.
     /// @param result Emissions computed, micro-tonnes CO2e.
-    event RecordSubmitted(uint16 indexed year, uint32 indexed index, bytes32 indexed data, string title, uint64 result);
+    /// @param standardsSet The CarbonIndex standards set it was computed with.
+    /// @param submitter The account that submitted it.
+    event RecordSubmitted(
+        uint16 indexed year,
+        uint32 indexed index,
+        bytes32 indexed data,
+        string title,
+        uint64 result,
+        uint32 standardsSet,
+        address submitter
+    );
+
+    /// @notice `verification` is verifying `year`: it is asked before any change to the year.
+    /// @param year The year.
+    /// @param verification The CarbonVerification.
+    event VerificationRegistered(uint16 indexed year, address indexed verification);
 
     /// @notice Record `index` of `year` is no longer valid.
     /// @param year The year.
@@ -122,6 +143,17 @@ interface IEnterpriseCarbon is IUpgradeable {
     /// @param index The record's position in its year.
     error RecordNotValid(uint16 year, uint32 index);
 
+    /// @notice The year is under verification (or closed) and this change is not allowed in it.
+    /// @param enterprise This EnterpriseCarbon.
+    /// @param year The year.
+    /// @param state Where its verification stands.
+    error YearFrozen(address enterprise, uint16 year, ICarbonVerification.State state);
+
+    /// @notice Only the CarbonVerification the factory names registers itself for a year.
+    /// @param caller The caller.
+    /// @param expected The CarbonVerification the factory names (zero for none).
+    error NotTheVerification(address caller, address expected);
+
     /// @notice A record's title must not be empty.
     error EmptyTitle();
 
@@ -134,12 +166,13 @@ interface IEnterpriseCarbon is IUpgradeable {
     /// @param profile_ Name, credit code, industry code, region and the enterprise's DataLayer.
     function initialize(address admin, Profile calldata profile_) external;
 
-    /// @notice Adds a record. Enterprise carbon administrators only.
+    /// @notice Adds a record. Enterprise carbon administrators only; refused in a frozen year.
     /// @param s The record.
     /// @return index The record's position in its year, from 0.
     function submit(Submission calldata s) external returns (uint32 index);
 
-    /// @notice Invalidates record `index` of `year`; it stays readable. Administrators only.
+    /// @notice Invalidates record `index` of `year`; it stays readable. Administrators only;
+    /// refused in a frozen year.
     /// @param year The year.
     /// @param index The record's position in its year.
     /// @param reason Why.
@@ -147,12 +180,19 @@ interface IEnterpriseCarbon is IUpgradeable {
 
     /// @notice Replaces record `index` of `year` with a rectified one (整改): the old record is
     /// invalidated and the new one links to it and to the rectification evidence, which must be
-    /// a Completed entry of the enterprise's DataLayer. Administrators only.
+    /// a Completed entry of the enterprise's DataLayer. Administrators only; in a frozen year only
+    /// while the latest verdict is a fail.
     /// @param index The position of the record replaced, in the year of `s`.
     /// @param s The rectified record.
     /// @param evidence Digest of the rectification evidence.
     /// @return newIndex The rectified record's position in its year.
     function rectify(uint32 index, Submission calldata s, bytes32 evidence) external returns (uint32 newIndex);
+
+    /// @notice Called by the CarbonVerification the EnterpriseFactory names when it assigns an
+    /// agency for `year`: from then on this contract asks it (`lockOf`) before any change to the
+    /// year's records.
+    /// @param year The year.
+    function registerVerification(uint16 year) external;
 
     /// @notice Changes name, industry code and region. Regulator only.
     /// @param name The new name.
@@ -179,6 +219,28 @@ interface IEnterpriseCarbon is IUpgradeable {
     /// @param year The year.
     /// @return all The records.
     function records(uint16 year) external view returns (Record[] memory all);
+
+    /// @notice A page of `records(year)`: at most `limit` records from position `offset` on
+    /// (empty past the end).
+    /// @param year The year.
+    /// @param offset The position of the first, from 0.
+    /// @param limit The most to return.
+    /// @return page The records.
+    function recordsPage(uint16 year, uint256 offset, uint256 limit) external view returns (Record[] memory page);
+
+    /// @notice The hash a verdict pins: keccak256 over the year's records in submission order, each
+    /// contributing 33 bytes, its activity-data digest (32 bytes) followed by one byte 0x01 when
+    /// valid or 0x00 when not; i.e. `keccak256(abi.encodePacked(data_0, valid_0, data_1, valid_1,
+    /// ...))`, and `keccak256("")` for a year without records. Records are only appended and only
+    /// ever lose validity, so the hash (with `recordCount`) changes whenever the set does.
+    /// @param year The year.
+    /// @return The record-set hash.
+    function recordSetHash(uint16 year) external view returns (bytes32);
+
+    /// @notice The CarbonVerification registered for `year` (zero when none assigned an agency).
+    /// @param year The year.
+    /// @return The CarbonVerification.
+    function verificationOf(uint16 year) external view returns (address);
 
     /// @notice The record an activity-data entry backs, as (year, index); reverts when none.
     /// @param data The entry's digest.

@@ -70,6 +70,17 @@ interface IEnterpriseFactory is IUpgradeable {
     /// @notice The credit code is empty.
     error EmptyCreditCode();
 
+    /// @notice A unified social credit code is 18 printable ASCII characters (its format and check
+    /// character are checked, and the code normalised, before the transaction).
+    /// @param creditCode The code as given.
+    /// @param position Index of the first offending byte (the length when it is not 18).
+    error MalformedCreditCode(string creditCode, uint256 position);
+
+    /// @notice The CarbonVerification every enterprise accepts freezing requests from changed.
+    /// @param previous The CarbonVerification until now (zero for none).
+    /// @param current The CarbonVerification from now on.
+    event VerificationChanged(address indexed previous, address indexed current);
+
     /// @notice Initialises the proxy and creates the two beacons, owned by the factory.
     /// @param regulator Admin of roles, onboarding and upgrades.
     /// @param index_ CarbonIndex to report the factory's own upgrades to.
@@ -90,6 +101,12 @@ interface IEnterpriseFactory is IUpgradeable {
     /// @return carbon Its EnterpriseCarbon.
     /// @return dataLayer Its DataLayer.
     function onboard(Onboarding calldata o) external returns (address carbon, address dataLayer);
+
+    /// @notice Names the CarbonVerification of the suite: the only contract an EnterpriseCarbon
+    /// accepts `registerVerification` from, so that it asks it whether a year is frozen.
+    /// Regulator only.
+    /// @param verification_ The CarbonVerification proxy.
+    function setVerification(address verification_) external;
 
     /// @notice Points every enterprise's EnterpriseCarbon at a new implementation. Regulator only.
     /// @param implementation_ The new EnterpriseCarbon implementation.
@@ -112,6 +129,25 @@ interface IEnterpriseFactory is IUpgradeable {
     /// DataLayer in its profile.
     /// @return The EnterpriseCarbon addresses.
     function enterprises() external view returns (address[] memory);
+
+    /// @notice A page of `enterprises()`: at most `limit` of them from position `offset` on (empty
+    /// past the end).
+    /// @param offset The position of the first, from 0.
+    /// @param limit The most to return.
+    /// @return page The EnterpriseCarbon addresses.
+    function enterprisesPage(uint256 offset, uint256 limit) external view returns (address[] memory page);
+
+    /// @notice Whether `account` is an EnterpriseCarbon this factory created.
+    /// @dev True when `account` is the CREATE2 address this factory gives the credit code its
+    /// profile names: only `onboard` deploys there, so a look-alike (a clone of the beacon, a
+    /// contract answering the same profile) is refused.
+    /// @param account The address.
+    /// @return Whether it is one of the factory's enterprises.
+    function isEnterprise(address account) external view returns (bool);
+
+    /// @notice The CarbonVerification every enterprise accepts `registerVerification` from.
+    /// @return The CarbonVerification (zero until the regulator names it).
+    function verification() external view returns (address);
 
     /// @notice The contracts of the enterprise with unified social credit code `creditCode`;
     /// reverts when there is none.

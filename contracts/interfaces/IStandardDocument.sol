@@ -58,6 +58,12 @@ interface IStandardDocument is IUpgradeable {
     /// @param status The entry's status there.
     error DocumentNotCompleted(address dataLayer, bytes32 document, IDataLayer.Status status);
 
+    /// @notice Standards documents live only in the official DataLayer of the index this
+    /// standard reports to (`ICarbonIndex.officialDataLayer`).
+    /// @param dataLayer The DataLayer named.
+    /// @param official The official DataLayer (zero when there is no index or it names none).
+    error NotOfficialDataLayer(address dataLayer, address official);
+
     /// @notice No revision has this number.
     /// @param revision The number asked for.
     /// @param count How many revisions there are.
@@ -84,7 +90,9 @@ interface IStandardDocument is IUpgradeable {
         bytes32 document
     ) external;
 
-    /// @notice Publishes a new revision; earlier ones stay readable. Standards editors only.
+    /// @notice Publishes a new revision; earlier ones stay readable. Standards editors only. The
+    /// document must be a Completed entry of the official DataLayer of the standard's index (this
+    /// holds for the first revision, published by `initialize`, too).
     /// @param version_ Version of the revision.
     /// @param dataLayer DataLayer holding the document.
     /// @param document SHA-256 digest of the document (a Completed entry of `dataLayer`).

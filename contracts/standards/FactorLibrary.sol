@@ -12,7 +12,7 @@ import {IUpgradeable} from "../interfaces/IUpgradeable.sol";
 contract FactorLibrary is StandardDocument {
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     /// @inheritdoc IStandardDocument

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Upgradeable} from "../base/Upgradeable.sol";
+import {ICarbonIndex} from "../interfaces/ICarbonIndex.sol";
 import {IDataLayer} from "../interfaces/IDataLayer.sol";
 import {IStandardDocument} from "../interfaces/IStandardDocument.sol";
 
@@ -78,6 +79,10 @@ abstract contract StandardDocument is Upgradeable, IStandardDocument {
         returns (uint256 number)
     {
         if (bytes(version_).length == 0) revert EmptyVersion();
+        address index_ = upgradeIndex();
+        address official = address(0);
+        if (index_ != address(0)) (official,) = ICarbonIndex(index_).officialDataLayer();
+        if (dataLayer != official || official == address(0)) revert NotOfficialDataLayer(dataLayer, official);
         IDataLayer.Status status = IDataLayer(dataLayer).statusOf(document);
         if (status != IDataLayer.Status.Completed) revert DocumentNotCompleted(dataLayer, document, status);
         Revision[] storage revisions = _standardDocumentStorage().revisions;

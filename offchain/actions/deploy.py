@@ -178,6 +178,7 @@ class SuiteDeployer:
                 self.account.address, self.account.address, index.address
             ),
         )
+        self._name_official_data_layer(index, layer)
         keys = self._singleton(
             "KeyDirectory",
             lambda impl: impl.initialize.encode_input(self.account.address, index.address),
@@ -202,6 +203,7 @@ class SuiteDeployer:
             ),
         )
         self._follow_beacons(factory)
+        self._wire_verification(factory, verification)
         for kind, proxy in (
             ("DataLayer", layer),
             ("KeyDirectory", keys),
@@ -299,6 +301,29 @@ class SuiteDeployer:
             if self.project.IUpgradeable.at(beacon).implementation() != target:
                 label = f"upgrade every enterprise's {kind}"
                 self.gas.add(label, upgrade(target, sender=self.account))
+
+    def _name_official_data_layer(self, index: Any, layer: Any) -> None:
+        """The index accepts standards whose documents are in this DataLayer only."""
+        official, _ = index.officialDataLayer()
+        if official != layer.address:
+            self.gas.add(
+                "index.setOfficialDataLayer",
+                index.setOfficialDataLayer(layer.address, sender=self.account),
+            )
+
+    def _wire_verification(self, factory: Any, verification: Any) -> None:
+        """CarbonVerification verifies the factory's enterprises only, and every enterprise
+        accepts the freezing of a year from that CarbonVerification only."""
+        if verification.factory() != factory.address:
+            self.gas.add(
+                "verification.setFactory",
+                verification.setFactory(factory.address, sender=self.account),
+            )
+        if factory.verification() != verification.address:
+            self.gas.add(
+                "factory.setVerification",
+                factory.setVerification(verification.address, sender=self.account),
+            )
 
     def _tracked(self, index: Any, address: str) -> bool:
         return address in index.knownProxies()

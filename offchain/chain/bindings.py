@@ -66,6 +66,7 @@ class VerificationState(SolidityEnum):
     PASSED = 3
     FAILED = 4
     CLOSED = 5
+    REJECTED = 6  # the regulator took back a passing verdict; waits for an assignment
 
 
 class AgencyStatus(SolidityEnum):
@@ -261,6 +262,7 @@ class ResolvedStandard(Struct):
         ("document", "bytes32"),
         ("dataLayer", "address"),
         ("chunks", "address[]"),
+        ("pinned", "bytes32"),
     )
 
     name: str
@@ -269,6 +271,13 @@ class ResolvedStandard(Struct):
     document: str
     data_layer: str
     chunks: tuple[str, ...]
+    # The digest the set pinned at registration; None for a set registered before pinning.
+    pinned: str | None = None
+
+    @property
+    def content_moved(self) -> bool:
+        """Whether the revision names another document than the set pinned."""
+        return self.pinned is not None and self.pinned != self.document
 
 
 @dataclass(frozen=True)
@@ -475,6 +484,35 @@ class Verdict(Struct):
 
 
 @dataclass(frozen=True)
+class VerdictPin(Struct):
+    """What a verdict judged: the record count and record-set hash of the enterprise-year."""
+
+    SOLIDITY = "CarbonVerification.Pin"
+    ABI = (("records", "uint32"), ("recordSet", "bytes32"))
+
+    records: int
+    record_set: str | None  # None for a verdict recorded before verdicts were pinned
+
+
+@dataclass(frozen=True)
+class Rejection(Struct):
+    """The regulator took back a passing verdict."""
+
+    SOLIDITY = "CarbonVerification.Rejection"
+    ABI = (
+        ("verdict", "uint256"),
+        ("regulator", "address"),
+        ("at", "uint40"),
+        ("reason", "string"),
+    )
+
+    verdict: int
+    regulator: str
+    at: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class VerificationSummary(Struct):
     """Where the verification of an enterprise-year stands."""
 
@@ -507,5 +545,14 @@ STRUCTS: tuple[type[Struct], ...] = (
     Agency,
     StatusChange,
     Verdict,
+    VerdictPin,
+    Rejection,
     VerificationSummary,
 )
+
+
+def record_set_hash(records: Sequence[Record]) -> str:
+    """`IEnterpriseCarbon.recordSetHash` of a year's records (in submission order): keccak-256
+    over each record's 32-byte activity-data digest followed by one byte, 1 when valid, else 0."""
+    packed = b"".join(bytes.fromhex(r.data[2:]) + bytes([1 if r.valid else 0]) for r in records)
+    return "0x" + keccak(packed).hex()

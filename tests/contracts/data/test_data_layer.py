@@ -175,3 +175,84 @@ def test_entry_count_counts_every_mode(data_layer, writer):
     data_layer.storeInLog(b"2", [], sender=writer)
     data_layer.storeDigest(sha(b"3"), 1, [], sender=writer)
     assert data_layer.entryCount() == before + 3
+
+
+# --- a claim never blocks the content (issue 10, point 5) -------------------------------------
+
+
+@pytest.fixture
+def other_writer(data_layer, regulator, accounts):
+    data_layer.grantRole(data_layer.DATA_WRITER_ROLE(), accounts[3], sender=regulator)
+    return accounts[3]
+
+
+def test_a_cancelled_claim_does_not_block_the_content(data_layer, writer, other_writer):
+    content = b'{"official": "document"}'
+    data_layer.storeDigest(sha(content), len(content), [], sender=other_writer)
+    data_layer.cancel(sha(content), sender=other_writer)
+    data_layer.storeInState(content, [], sender=writer)
+    data_layer.complete(sha(content), sender=writer)
+    entry = data_layer.entry(sha(content))
+    assert (entry.creator, entry.status, entry.mode) == (
+        writer.address,
+        EntryStatus.COMPLETED,
+        StorageMode.STATE,
+    )
+    assert data_layer.content(sha(content)) == content
+
+
+def test_bytes_supersede_a_digest_claim_in_progress(data_layer, writer, other_writer):
+    content = b'{"official": "in progress"}'
+    data_layer.storeInLog(b"dep", [], sender=other_writer)
+    data_layer.storeDigest(sha(content), 1, [sha(b"dep")], sender=other_writer)
+    receipt = data_layer.storeInLog(content, [], sender=writer)
+    entry = data_layer.entry(sha(content))
+    assert (entry.creator, entry.status, entry.mode, entry.size, entry.dependencies) == (
+        writer.address,
+        EntryStatus.IN_PROGRESS,
+        StorageMode.LOG,
+        len(content),
+        [],
+    )
+    assert entry.blockNumber == receipt.block_number
+    with ape.reverts(data_layer.NotEntryCreator):
+        data_layer.complete(sha(content), sender=other_writer)
+
+
+def test_bytes_join_a_completed_digest_claim(data_layer, writer, other_writer):
+    content = b'{"official": "completed"}'
+    data_layer.storeDigest(sha(content), len(content), [], sender=other_writer)
+    data_layer.complete(sha(content), sender=other_writer)
+    data_layer.storeInState(content, [], sender=writer)
+    entry = data_layer.entry(sha(content))
+    assert (entry.creator, entry.status, entry.mode) == (
+        other_writer.address,
+        EntryStatus.COMPLETED,
+        StorageMode.STATE,
+    )
+    assert data_layer.content(sha(content)) == content
+    with ape.reverts(data_layer.EntryExists):
+        data_layer.storeInLog(content, [], sender=writer)
+
+
+def test_a_digest_claim_does_not_supersede_another(data_layer, writer, other_writer):
+    data_layer.storeDigest(sha(b"d"), 1, [], sender=other_writer)
+    with ape.reverts(data_layer.EntryExists):
+        data_layer.storeDigest(sha(b"d"), 1, [], sender=writer)
+
+
+def test_the_regulator_cancels_the_entry_of_a_revoked_writer(
+    data_layer, writer, other_writer, regulator, stranger
+):
+    data_layer.storeDigest(sha(b"squatted"), 8, [], sender=other_writer)
+    data_layer.revokeRole(data_layer.DATA_WRITER_ROLE(), other_writer, sender=regulator)
+    with ape.reverts(data_layer.AccessControlUnauthorizedAccount):
+        data_layer.cancel(sha(b"squatted"), sender=other_writer)
+    with ape.reverts(data_layer.AccessControlUnauthorizedAccount):
+        data_layer.cancel(sha(b"squatted"), sender=stranger)
+    with ape.reverts(data_layer.NotEntryCreator):
+        data_layer.cancel(sha(b"squatted"), sender=writer)
+    data_layer.cancel(sha(b"squatted"), sender=regulator)
+    assert data_layer.statusOf(sha(b"squatted")) == EntryStatus.CANCELLED
+    data_layer.storeDigest(sha(b"squatted"), 8, [], sender=writer)
+    assert data_layer.entry(sha(b"squatted")).creator == writer.address

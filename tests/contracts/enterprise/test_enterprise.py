@@ -332,3 +332,72 @@ def test_the_regulator_adds_enterprise_accounts(layer, regulator, stranger):
 def test_enterprise_accounts_cannot_grant_roles(layer, account, stranger):
     with ape.reverts(layer.AccessControlUnauthorizedAccount):
         layer.grantRole(layer.DATA_WRITER_ROLE(), stranger, sender=account)
+
+
+# --- integrity (issue 10) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "position"),
+    [
+        ("91110000MA01ABCD1", 17),  # 17 characters
+        ("91110000MA01ABCD1XY", 19),
+        (" 91110000MA01ABCD1", 0),  # not trimmed
+        ("91110000MA01ABCD\n1", 16),
+    ],
+)
+def test_a_credit_code_is_eighteen_printable_characters(
+    factory, regulator, admin, account, code, position
+):
+    with ape.reverts(factory.MalformedCreditCode, creditCode=code, position=position):
+        factory.onboard(("x", code, b"01", "北京", admin, account), sender=regulator)
+
+
+def test_the_factory_knows_its_enterprises(project, factory, deploy_proxy, carbon, admin, stranger):
+    assert factory.isEnterprise(carbon)
+    assert not factory.isEnterprise(stranger)
+    assert not factory.isEnterprise(factory)  # a contract without a profile
+    look_alike = deploy_proxy("EnterpriseCarbon", admin, tuple(carbon.profile()))
+    assert not factory.isEnterprise(look_alike)
+
+
+def test_enterprises_are_read_in_pages(factory, enterprise, regulator, admin, account):
+    for i in range(3):
+        factory.onboard(
+            (f"p{i}", f"91110000MA01PAGE{i}X", b"01", "北京", admin, account), sender=regulator
+        )
+    listed = factory.enterprises()
+    assert factory.enterprisesPage(1, 2) == listed[1:3]
+    assert factory.enterprisesPage(2, 100) == listed[2:]
+    assert factory.enterprisesPage(len(listed), 5) == []
+
+
+def test_only_the_regulator_names_the_verification(factory, stranger, regulator):
+    with ape.reverts(factory.AccessControlUnauthorizedAccount):
+        factory.setVerification(stranger, sender=stranger)
+    receipt = factory.setVerification(stranger, sender=regulator)
+    [event] = factory.VerificationChanged.from_receipt(receipt)
+    assert event.current == stranger.address
+    assert factory.verification() == stranger.address
+
+
+def test_records_of_a_year_are_read_in_pages(carbon, admin, completed_entry, standards_set):
+    data = [completed_entry() for _ in range(3)]
+    for d in data:
+        carbon.submit(submission(d, standards_set, year=2026), sender=admin)
+    assert [r.data for r in carbon.recordsPage(2026, 1, 5)] == data[1:]
+    assert [r.data for r in carbon.recordsPage(2026, 0, 2)] == data[:2]
+    assert carbon.recordsPage(2026, 3, 5) == []
+    assert carbon.recordsPage(1999, 0, 5) == []
+
+
+def test_the_submission_event_names_period_standards_set_and_submitter(
+    carbon, admin, completed_entry, standards_set
+):
+    receipt = carbon.submit(submission(completed_entry(), standards_set), sender=admin)
+    [event] = carbon.RecordSubmitted.from_receipt(receipt)
+    assert (event.year, event.standardsSet, event.submitter) == (
+        2023,
+        standards_set,
+        admin.address,
+    )

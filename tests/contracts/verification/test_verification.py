@@ -2,38 +2,19 @@
 
 import ape
 import pytest
-from eth_keys import keys
+from conftest import public_key
 
 from offchain.chain.bindings import AgencyStatus, VerificationState
 
 YEAR = 2023
+ZERO = "0x" + "00" * 20
 REPORT = b"\x42" * 32
 
 
-def public_key(account) -> bytes:
-    return keys.PrivateKey(bytes.fromhex(account.private_key[2:])).public_key.to_bytes()
-
-
 @pytest.fixture(scope="module")
-def agency(accounts):
-    return accounts[5]
-
-
-@pytest.fixture(scope="module")
-def registry(deploy_proxy, regulator, index, agency):
-    registry = deploy_proxy("VerifierRegistry", regulator, index.address)
-    registry.approve(agency, "示范核查机构", "CNAS-V0001", public_key(agency), sender=regulator)
-    return registry
-
-
-@pytest.fixture(scope="module")
-def verification(deploy_proxy, regulator, index, registry):
-    return deploy_proxy("CarbonVerification", regulator, index.address, registry.address)
-
-
-@pytest.fixture(scope="module")
-def enterprise(index):
-    return index.address  # any contract stands in for an EnterpriseCarbon here
+def enterprise(onboard):
+    carbon, _ = onboard("91110000MA01VERI1X")
+    return carbon.address
 
 
 @pytest.fixture
@@ -46,7 +27,7 @@ def assigned(verification, regulator, enterprise, agency):
 # --- registry -------------------------------------------------------------------------------
 
 
-def test_an_approved_agency_is_known_with_its_key(registry, agency):
+def test_an_approved_agency_is_known_with_its_key(registry, agency, other_agency):
     info = registry.agencyInfo(agency)
     assert (info.name, info.licence, info.publicKey, info.status) == (
         "示范核查机构",
@@ -54,17 +35,17 @@ def test_an_approved_agency_is_known_with_its_key(registry, agency):
         public_key(agency),
         AgencyStatus.APPROVED,
     )
-    assert registry.agencies() == [agency.address]
+    assert registry.agencies() == [agency.address, other_agency.address]
 
 
 def test_only_the_regulator_approves(registry, stranger, accounts):
     with ape.reverts(registry.AccessControlUnauthorizedAccount):
-        registry.approve(accounts[6], "x", "y", public_key(accounts[6]), sender=stranger)
+        registry.approve(accounts[8], "x", "y", public_key(accounts[8]), sender=stranger)
 
 
 def test_an_agency_key_must_be_its_own(registry, regulator, accounts):
     with ape.reverts(registry.KeyDoesNotMatchAgency):
-        registry.approve(accounts[6], "x", "y", public_key(accounts[8]), sender=regulator)
+        registry.approve(accounts[8], "x", "y", public_key(accounts[9]), sender=regulator)
 
 
 def test_an_agency_is_approved_once(registry, regulator, agency):
@@ -200,3 +181,130 @@ def test_verified_emissions_of_an_open_year_are_refused(verification, regulator,
 def test_only_contracts_are_verified(verification, regulator, stranger):
     with ape.reverts(verification.NotAnEnterprise):
         verification.open(stranger, YEAR, sender=regulator)
+
+
+def test_only_enterprises_the_factory_created_are_verified(
+    project, deploy_proxy, verification, regulator, enterprise, index, admin
+):
+    with ape.reverts(verification.NotAnEnterprise, enterprise=index.address):
+        verification.open(index, YEAR, sender=regulator)
+    # A look-alike: an EnterpriseCarbon behind a proxy of its own, claiming a real profile.
+    real = project.EnterpriseCarbon.at(enterprise).profile()
+    look_alike = deploy_proxy("EnterpriseCarbon", admin, tuple(real))
+    assert look_alike.profile().creditCode == real.creditCode
+    with ape.reverts(verification.NotAnEnterprise, enterprise=look_alike.address):
+        verification.open(look_alike, YEAR, sender=regulator)
+    verification.open(enterprise, YEAR, sender=regulator)
+
+
+def test_nothing_is_verified_before_the_factory_is_named(
+    deploy_proxy, regulator, index, registry, enterprise
+):
+    unwired = deploy_proxy("CarbonVerification", regulator, index.address, registry.address)
+    with ape.reverts(unwired.NotAnEnterprise):
+        unwired.open(enterprise, YEAR, sender=regulator)
+
+
+def test_only_the_regulator_names_the_factory(verification, stranger, factory):
+    with ape.reverts(verification.AccessControlUnauthorizedAccount):
+        verification.setFactory(factory, sender=stranger)
+
+
+def test_assignment_names_the_previous_agency(
+    verification, regulator, enterprise, agency, other_agency
+):
+    verification.open(enterprise, YEAR, sender=regulator)
+    first = verification.assign(enterprise, YEAR, agency, sender=regulator)
+    [event] = verification.AgencyAssigned.from_receipt(first)
+    assert (event.agency, event.previous) == (agency.address, ZERO)
+    second = verification.assign(enterprise, YEAR, other_agency, sender=regulator)
+    [event] = verification.AgencyAssigned.from_receipt(second)
+    assert (event.enterprise, event.year, event.agency, event.previous) == (
+        enterprise,
+        YEAR,
+        other_agency.address,
+        agency.address,
+    )
+
+
+def test_verdicts_are_read_in_pages(assigned, enterprise, agency):
+    for n in range(3):
+        assigned.recordVerdict(enterprise, YEAR, False, n, REPORT, f"wrong {n}", sender=agency)
+    assert [v.recomputed for v in assigned.verdictsPage(enterprise, YEAR, 1, 5)] == [1, 2]
+    assert [v.recomputed for v in assigned.verdictsPage(enterprise, YEAR, 0, 2)] == [0, 1]
+    assert assigned.verdictsPage(enterprise, YEAR, 3, 5) == []
+
+
+# --- taking back a pass -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def passed(assigned, enterprise, agency):
+    assigned.recordVerdict(enterprise, YEAR, True, 100_000_000, REPORT, "", sender=agency)
+    return assigned
+
+
+def test_the_regulator_rejects_a_pass_with_a_reason_and_reassigns(
+    passed, regulator, enterprise, agency, other_agency
+):
+    receipt = passed.rejectVerdict(enterprise, YEAR, "agency licence withdrawn", sender=regulator)
+    [event] = passed.VerdictRejected.from_receipt(receipt)
+    assert (event.enterprise, event.year, event.number, event.reason) == (
+        enterprise,
+        YEAR,
+        0,
+        "agency licence withdrawn",
+    )
+    assert passed.verification(enterprise, YEAR).state == VerificationState.REJECTED
+    [rejection] = passed.rejections(enterprise, YEAR)
+    assert (rejection.verdict, rejection.regulator, rejection.reason) == (
+        0,
+        regulator.address,
+        "agency licence withdrawn",
+    )
+    with ape.reverts(passed.InvalidState, state=VerificationState.REJECTED):
+        passed.close(enterprise, YEAR, sender=regulator)
+    with ape.reverts(passed.InvalidState, state=VerificationState.REJECTED):
+        passed.recordVerdict(enterprise, YEAR, True, 5, REPORT, "", sender=agency)
+    passed.assign(enterprise, YEAR, other_agency, sender=regulator)
+    passed.recordVerdict(enterprise, YEAR, True, 99_000_000, REPORT, "", sender=other_agency)
+    passed.close(enterprise, YEAR, sender=regulator)
+    assert passed.verifiedEmissions(enterprise, YEAR) == 99_000_000
+    assert [v.passed for v in passed.verdicts(enterprise, YEAR)] == [True, True]
+
+
+def test_only_the_regulator_rejects_a_pass(passed, enterprise, stranger, agency):
+    for who in (stranger, agency):
+        with ape.reverts(passed.AccessControlUnauthorizedAccount):
+            passed.rejectVerdict(enterprise, YEAR, "no", sender=who)
+
+
+def test_only_a_pass_is_rejected_and_with_a_reason(assigned, regulator, enterprise, agency):
+    with ape.reverts(assigned.InvalidState, state=VerificationState.ASSIGNED):
+        assigned.rejectVerdict(enterprise, YEAR, "why", sender=regulator)
+    assigned.recordVerdict(enterprise, YEAR, True, 1, REPORT, "", sender=agency)
+    with ape.reverts(assigned.EmptyReason):
+        assigned.rejectVerdict(enterprise, YEAR, "", sender=regulator)
+    assigned.close(enterprise, YEAR, sender=regulator)
+    with ape.reverts(assigned.InvalidState, state=VerificationState.CLOSED):
+        assigned.rejectVerdict(enterprise, YEAR, "too late", sender=regulator)
+
+
+def test_close_refuses_a_pass_of_an_agency_no_longer_approved(
+    passed, registry, regulator, enterprise, agency
+):
+    registry.revoke(agency, "licence withdrawn", sender=regulator)
+    with ape.reverts(passed.AgencyNotApproved, agency=agency.address, status=AgencyStatus.REVOKED):
+        passed.close(enterprise, YEAR, sender=regulator)
+    passed.rejectVerdict(enterprise, YEAR, "agency revoked", sender=regulator)
+    with ape.reverts(passed.AgencyNotApproved):
+        passed.assign(enterprise, YEAR, agency, sender=regulator)
+
+
+def test_a_rejected_year_can_only_be_assigned_an_approved_agency(
+    passed, registry, regulator, enterprise, agency
+):
+    registry.suspend(agency, "review", sender=regulator)
+    passed.rejectVerdict(enterprise, YEAR, "agency suspended", sender=regulator)
+    with ape.reverts(passed.AgencyNotApproved):
+        passed.assign(enterprise, YEAR, agency, sender=regulator)

@@ -1,0 +1,74 @@
+"""Fixtures of the contract tests beyond the shared ones: the index names the DataLayer of the
+shared fixtures as its official DataLayer (standards are accepted from it only), and a wired
+verification: a VerifierRegistry with one approved agency, and a CarbonVerification that knows
+the factory, which names it to its enterprises."""
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from account_fixtures import account_fixture
+from eth_keys import keys
+
+admin = account_fixture("admin", 3, scope="module")
+account = account_fixture("account", 4, scope="module")
+agency = account_fixture("agency", 5, scope="module")
+other_agency = account_fixture("other_agency", 6, scope="module")
+
+
+def public_key(acct: Any) -> bytes:
+    return keys.PrivateKey(bytes.fromhex(acct.private_key[2:])).public_key.to_bytes()
+
+
+@pytest.fixture(scope="module")
+def data_layer(deploy_proxy, regulator, writer, index):
+    layer = deploy_proxy("DataLayer", regulator, writer, index.address)
+    index.track(layer.address, sender=regulator)
+    index.setOfficialDataLayer(layer.address, sender=regulator)
+    return layer
+
+
+@pytest.fixture(scope="module")
+def registry(deploy_proxy, regulator, index, agency, other_agency):
+    registry = deploy_proxy("VerifierRegistry", regulator, index.address)
+    registry.approve(agency, "示范核查机构", "CNAS-V0001", public_key(agency), sender=regulator)
+    registry.approve(
+        other_agency, "第二核查机构", "CNAS-V0002", public_key(other_agency), sender=regulator
+    )
+    return registry
+
+
+@pytest.fixture(scope="module")
+def verification(deploy_proxy, regulator, index, registry, factory):
+    verification = deploy_proxy("CarbonVerification", regulator, index.address, registry.address)
+    verification.setFactory(factory.address, sender=regulator)
+    factory.setVerification(verification.address, sender=regulator)
+    return verification
+
+
+@pytest.fixture(scope="module")
+def onboard(project, factory, regulator, admin, account) -> Callable[[str], tuple[Any, Any]]:
+    """Onboards credit code `code`; its EnterpriseCarbon and DataLayer."""
+
+    def make(code: str, name: str = "华能示范电厂") -> tuple[Any, Any]:
+        factory.onboard((name, code, b"01", "北京", admin, account), sender=regulator)
+        found = factory.enterpriseOf(code)
+        return project.EnterpriseCarbon.at(found.carbon), project.DataLayer.at(found.dataLayer)
+
+    return make
+
+
+@pytest.fixture
+def completed_in(account) -> Callable[[Any, bytes | None], bytes]:
+    """Stores and completes a document in an enterprise's DataLayer; returns its digest."""
+    counter = iter(range(10_000))
+
+    def make(layer: Any, content: bytes | None = None) -> bytes:
+        content = content or f'{{"title": "doc {next(counter)}"}}'.encode()
+        layer.storeInLog(content, [], sender=account)
+        digest = hashlib.sha256(content).digest()
+        layer.complete(digest, sender=account)
+        return digest
+
+    return make
