@@ -99,7 +99,7 @@ class Workflow:
             summary.state in (VerificationState.ASSIGNED, VerificationState.FAILED)
             and summary.agency != agency
         )
-        if summary.state is VerificationState.OPEN or reassign:
+        if summary.state in (VerificationState.OPEN, VerificationState.REJECTED) or reassign:
             self.tx.send(
                 regulator,
                 self.verification.functions.assign(carbon, year, agency),
@@ -130,6 +130,22 @@ class Workflow:
         )
         self.tx.send(agency, call, f"recording the verdict on {carbon} {year}")
         return self.state(carbon, year)
+
+    def reject(self, regulator: LocalAccount, carbon: str, year: int, reason: str) -> None:
+        """Takes back a passing verdict before the year is closed (regulator); the year waits
+        for `open_and_assign` to assign an agency again."""
+        if not reason.strip():
+            raise MissingReasonError(f"rejecting the verdict on {carbon} {year} needs a reason")
+        state = self.state(carbon, year)
+        if state is VerificationState.REJECTED:
+            return
+        if state is not VerificationState.PASSED:
+            raise WorkflowError(
+                f"the verification of {carbon} {year} is {state}; only a Passed verdict can be "
+                "rejected"
+            )
+        call = self.verification.functions.rejectVerdict(carbon, year, reason.strip())
+        self.tx.send(regulator, call, f"rejecting the verdict on {carbon} {year}")
 
     def close(self, regulator: LocalAccount, carbon: str, year: int) -> int:
         """Closes a passed year; returns the verified emissions in micro-tonnes."""

@@ -7,7 +7,7 @@ digest the chain commits to before it is used, and cached by digest: a digest ne
 meaning, so a cached document never goes stale.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from offchain.chain.bindings import (
     EntryStatus,
     Profile,
     Record,
+    Rejection,
     Revision,
     StandardsSet,
     StatusChange,
@@ -45,6 +46,8 @@ from offchain.errors import ChainError, DigestMismatchError, NotDeployedError, S
 
 # geth's default limit of requests per batch.
 MAX_BATCH = 1000
+# Items per call of a paged view: about 2,000 records of a year would exceed a 30 M gas call cap.
+PAGE = 500
 ENTRY_CONTENT_TOPIC = "0x" + keccak(text="EntryContent(bytes32,bytes)").hex()
 
 Request = tuple[str, list[Any]]
@@ -173,6 +176,18 @@ class ChainReader:
                 "one the deployment was made on?"
             ) from exc
 
+    def pages(
+        self, page: Callable[[int, int], ContractFunction], what: str, size: int = PAGE
+    ) -> list[Any]:
+        """Every item of a paged view (`page(offset, limit)`), a page per call: an unbounded
+        list read at once can exceed what a node lets one call spend."""
+        items: list[Any] = []
+        while True:
+            got = self.call(page(len(items), size), what)
+            items += got
+            if len(got) < size:
+                return items
+
     def eth_call(
         self, kind: str, address: str, function: str, args: Sequence[Any], block: int | None
     ) -> Request:
@@ -272,7 +287,7 @@ class ChainReader:
     def enterprises(self) -> list[str]:
         """The EnterpriseCarbon of every onboarded enterprise, in onboarding order."""
         factory = self.singleton("EnterpriseFactory").functions
-        return list(self.call(factory.enterprises(), "enterprises"))
+        return self.pages(factory.enterprisesPage, "enterprises")
 
     def record_years(self, carbon: str) -> list[int]:
         """The years in which the enterprise has records."""
@@ -293,7 +308,10 @@ class ChainReader:
     def records(self, carbon: str, year: int) -> list[Record]:
         """Every record of `year`, valid or not, in order."""
         functions = self.contract("EnterpriseCarbon", carbon).functions
-        raw = self.call(functions.records(year), f"records of {carbon} {year}")
+        raw = self.pages(
+            lambda offset, limit: functions.recordsPage(year, offset, limit),
+            f"records of {carbon} {year}",
+        )
         return [Record.decode(r, index=i) for i, r in enumerate(raw)]
 
     def record_notes(self, carbon: str, year: int) -> dict[int, "RecordNote"]:
@@ -353,8 +371,25 @@ class ChainReader:
 
     def verdicts(self, carbon: str, year: int) -> list[Verdict]:
         functions = self.singleton("CarbonVerification").functions
-        raw = self.call(functions.verdicts(carbon, year), f"verdicts of {year}")
+        raw = self.pages(
+            lambda offset, limit: functions.verdictsPage(carbon, year, offset, limit),
+            f"verdicts of {year}",
+        )
         return [Verdict.decode(v) for v in raw]
+
+    def rejections(self, carbon: str, year: int) -> list[Rejection]:
+        """Every passing verdict the regulator took back, oldest first."""
+        functions = self.singleton("CarbonVerification").functions
+        raw = self.call(functions.rejections(carbon, year), f"rejections of {year}")
+        return [Rejection.decode(r) for r in raw]
+
+    def series_history(self, series: str) -> list[str]:
+        """Every name of `series` in the index, oldest first."""
+        index = self.index.functions
+        return self.pages(
+            lambda offset, limit: index.seriesHistoryPage(series, offset, limit),
+            f"history of {series}",
+        )
 
     def assignments(self, agency: str | None = None) -> list[tuple[str, int, str]]:
         """(EnterpriseCarbon, year, agency) of every assignment, oldest first; only `agency`'s

@@ -30,7 +30,7 @@ def list_standards(app: App, as_json: bool = False) -> None:
     reader = app.reader
     index = reader.index.functions
     series_list = reader.call(index.seriesList(), "seriesList")
-    history = {s: reader.call(index.seriesHistory(s), f"history of {s}") for s in series_list}
+    history = {s: reader.series_history(s) for s in series_list}
     if as_json:
         emit(history)
         return
@@ -141,6 +141,31 @@ def _formula_table(library: dict[str, Any]) -> None:
         rows,
         title=f"{library['meta'].get('name', '')}: {len(rows)} formulas",
     )
+
+
+@standards.command("deprecate")
+@click.argument("name")
+@click.option("--reason", required=True, help="Why; kept on chain with the name.")
+@options.AS
+@pass_app
+def deprecate_standard(app: App, name: str, reason: str, signer: str) -> None:
+    """Deprecate NAME (regulator): it still resolves and old records still name it, but the
+    newest name in force skips it and no new standards set may name it; never deleted."""
+    from offchain.core.names import parse_index_name
+    from offchain.errors import NotDeployedError
+
+    parse_index_name(name)
+    if not reason.strip():
+        raise click.UsageError("--reason must say why the name is deprecated")
+    reader = app.reader
+    call = reader.index.functions.deprecate(name, reason.strip())
+    app.tx.send(app.signer(signer), call, f"deprecating {name}")
+    series = parse_index_name(name).series
+    try:
+        now = f"{series} is now {reader.latest_name(series)}"
+    except NotDeployedError:
+        now = f"no name of {series} is in force now"
+    click.echo(f"deprecated {name}; {now}")
 
 
 @standards.command("publish")

@@ -48,6 +48,22 @@ def verification_close(app: App, credit_code: str, year: int, signer: str) -> No
     click.echo(f"{credit_code} {year}: Closed, verified emissions {tonnes(verified)} tCO2e")
 
 
+@verification.command("reject")
+@options.enterprise_year
+@click.option("--reason", required=True, help="Why the passing verdict is taken back.")
+@options.AS
+@pass_app
+def verification_reject(app: App, credit_code: str, year: int, reason: str, signer: str) -> None:
+    """Take back a Passed verdict before closing (regulator): kept in the history with its
+    reason; the year stays frozen and waits for an agency to be assigned again."""
+    from offchain.actions.verification import Workflow
+
+    reader, carbon = app.reader, app.carbon(credit_code)
+    flow = Workflow(reader, app.tx)
+    flow.reject(app.signer(signer), carbon, year, reason)
+    click.echo(f"{credit_code} {year}: {flow.state(carbon, year)}")
+
+
 @verification.command("list")
 @click.option("--agency", "agency_address", default=None, help="Only this agency's years.")
 @options.JSON
@@ -114,8 +130,12 @@ def verification_status(app: App, credit_code: str, year: int, as_json: bool) ->
         }
         for v in reader.verdicts(carbon, year)
     ]
+    rejections = [
+        {"verdict": r.verdict, "regulator": r.regulator, "at": r.at, "reason": r.reason}
+        for r in reader.rejections(carbon, year)
+    ]
     if as_json:
-        emit({"state": str(summary.state), "verdicts": verdicts})
+        emit({"state": str(summary.state), "verdicts": verdicts, "rejections": rejections})
         return
     closed = (
         f", verified emissions {tonnes(summary.verified_emissions)} tCO2e"
@@ -138,4 +158,9 @@ def verification_status(app: App, credit_code: str, year: int, as_json: bool) ->
                 )
                 for n, v in enumerate(verdicts, start=1)
             ],
+        )
+    for r in rejections:
+        click.echo(
+            f"  verdict #{r['verdict'] + 1} rejected by the regulator {r['regulator']} on "
+            f"{when(r['at'])}: {r['reason']}"
         )

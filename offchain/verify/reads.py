@@ -38,6 +38,7 @@ from offchain.chain.bindings import (
 )
 from offchain.chain.reader import (
     ENTRY_CONTENT_TOPIC,
+    PAGE,
     ChainReader,
     Request,
     join_chunks,
@@ -47,6 +48,7 @@ from offchain.chain.revert import RevertError
 from offchain.errors import ChainError, NotDeployedError, StoreError
 
 Handler = Callable[[dict[str, Any]], None]
+RECORDS_PAGE = PAGE
 INVALIDATED_TOPIC = "0x" + keccak(text="RecordInvalidated(uint16,uint32,string)").hex()
 
 
@@ -105,6 +107,7 @@ class YearReads:
     def fetch(self, items: Sequence[tuple[str, int]]) -> list[YearData]:
         years = [YearData(code, year) for code, year in items]
         self._round_one(years)
+        self._more_records(years)
         live = [y for y in years if y.error is None]
         self._round_two(live)
         self._round_three(live)
@@ -142,7 +145,9 @@ class YearReads:
 
     def _year_calls(self, y: YearData, block: int | None) -> list[Request]:
         return [
-            self._call("EnterpriseCarbon", y.carbon, "records", y.year, block=block),
+            self._call(
+                "EnterpriseCarbon", y.carbon, "recordsPage", y.year, 0, RECORDS_PAGE, block=block
+            ),
             self._call("EnterpriseCarbon", y.carbon, "profile", block=block),
         ]
 
@@ -162,7 +167,7 @@ class YearReads:
     def _take_year(self, y: YearData, records: dict[str, Any], profile: dict[str, Any]) -> None:
         try:
             raw_profile = self.reader.decode("EnterpriseCarbon", "profile", profile)
-            raw_records = self.reader.decode("EnterpriseCarbon", "records", records)
+            raw_records = self.reader.decode("EnterpriseCarbon", "recordsPage", records)
         except RevertError as exc:
             y.error = f"EnterpriseCarbon {y.carbon}: {exc}"
             return
@@ -171,6 +176,30 @@ class YearReads:
             return
         y.profile = Profile.decode(raw_profile)
         y.records = [Record.decode(r, index=i) for i, r in enumerate(raw_records)]
+
+    def _more_records(self, years: list[YearData]) -> None:
+        """Further pages of the years whose last page was full: an extra round trip only for a
+        year of more than RECORDS_PAGE records."""
+        full = [y for y in years if y.error is None and len(y.records) == RECORDS_PAGE]
+        while full:
+            requests = [
+                self._call(
+                    "EnterpriseCarbon",
+                    y.carbon,
+                    "recordsPage",
+                    y.year,
+                    len(y.records),
+                    RECORDS_PAGE,
+                    block=y.block,
+                )
+                for y in full
+            ]
+            answers = self.reader.batch(requests)
+            pages = [self.reader.decode("EnterpriseCarbon", "recordsPage", a) for a in answers]
+            for y, page in zip(full, pages, strict=True):
+                start = len(y.records)
+                y.records += [Record.decode(r, index=start + i) for i, r in enumerate(page)]
+            full = [y for y, page in zip(full, pages, strict=True) if len(page) == RECORDS_PAGE]
 
     def _round_two(self, years: list[YearData]) -> None:
         requests: list[Request] = []

@@ -45,6 +45,15 @@ class StandardsSets:
         refs = self.reads.sets.get(set_id)
         if refs is None:
             return f"standards set {set_id} does not resolve: {self.reads.set_errors.get(set_id)}"
+        moved = [r for r in refs if r.content_moved]
+        if moved:  # not cached either: it is the chain's answer, but a wrong one to build on
+            return f"standards set {set_id} pinned other content than its standards now hold: " + (
+                "; ".join(
+                    f"{r.name} revision {r.revision} resolves to document {r.document}, the set "
+                    f"pinned {r.pinned}"
+                    for r in moved
+                )
+            )
         parts = []
         for ref, (kind, schema) in zip(refs, KINDS, strict=True):
             parsed = self._parse(ref, kind, schema)

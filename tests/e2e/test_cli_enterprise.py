@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from e2e_support import onboard_args, submit_args
+from e2e_support import cli_onboard, onboard_args, submit_args
 
 CODE = "91110000CL10000019"
 ADMIN = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
@@ -212,3 +212,45 @@ def test_a_year_from_submission_through_rectification_to_closed(carbon, activity
     [verdict] = status["verdicts"]
     assert verdict["passed"] and verdict["recomputed_tco2e"] == "288.324366"
     assert verdict["agency"] == agency and verdict["report"].startswith("0x")
+
+
+def test_a_year_under_verification_is_frozen_and_a_pass_can_be_taken_back(
+    carbon, activity, evidence
+):
+    """From assignment on the enterprise cannot add to the year; the regulator rejects a pass
+    with a reason, assigns again, and only a fresh pass closes the year."""
+    code, agency = "91110000CL100000NA", "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"
+    cli_onboard(carbon, code, "冻结示范电厂")
+    submit = submit_args(code, activity, "四月", "dev:3", evidence)
+    assert carbon(*submit, "--writer", "dev:4").exit_code == 0
+    assert carbon("keys", "publish", "--as", "dev:9").exit_code == 0
+    approve = ["agency", "approve", "--address", agency, "--name", "核查", "--licence", "L-9"]
+    assert carbon(*approve, "--as", "dev:0").exit_code == 0
+    which = ["--enterprise", code, "--year", "2023"]
+    assert (
+        carbon("verification", "open", *which, "--agency", agency, "--as", "dev:0").exit_code == 0
+    )
+
+    later = activity.parent / "later.json"
+    document = json.loads(activity.read_text("utf-8"))
+    document["title"] = "a record after the agency was assigned"
+    later.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    frozen = carbon(*submit_args(code, later, "五月", "dev:3", evidence), "--writer", "dev:4")
+    assert frozen.exit_code == 1 and "YearFrozen" in frozen.output.splitlines()[-1]
+
+    verify = ["verify", *which, "--partial", "--key", "dev:9", "--submit"]
+    assert "now Passed" in carbon(*verify, "--out", str(activity.parent)).output
+    rejected = carbon(
+        "verification", "reject", *which, "--reason", "核查范围不完整", "--as", "dev:0"
+    )
+    assert rejected.output.strip() == f"{code} 2023: Rejected", rejected.output
+    refused = carbon("verification", "close", *which, "--as", "dev:0")
+    assert refused.exit_code == 1 and "only a Passed year can be closed" in refused.output
+    status = json.loads(carbon("verification", "status", *which, "--json").output)
+    assert [r["reason"] for r in status["rejections"]] == ["核查范围不完整"]
+
+    again = carbon("verification", "open", *which, "--agency", agency, "--as", "dev:0")
+    assert again.output.strip() == f"{code} 2023: Assigned", again.output
+    assert "now Passed" in carbon(*verify, "--out", str(activity.parent)).output
+    closed = carbon("verification", "close", *which, "--as", "dev:0")
+    assert closed.output.strip() == f"{code} 2023: Closed, verified emissions 288.324366 tCO2e"

@@ -222,3 +222,26 @@ def test_a_role_is_granted_and_revoked_and_shown_by_accounts(
     assert revoked.exit_code == 0 and "revoked" in revoked.output
     by_stranger = carbon(*role, "grant", "DATA_WRITER", AUDITOR, "--as", "dev:6")
     assert by_stranger.exit_code == 1 and "AccessControlUnauthorizedAccount" in by_stranger.output
+
+
+def test_a_deprecated_name_is_skipped_by_the_series_but_still_shown(carbon, tmp_path):
+    from offchain.paths import SEEDS
+
+    newer = json.loads((SEEDS / "factors" / "GB_02_factor_20231001_0000.json").read_text("utf-8"))
+    result = carbon(
+        "standards",
+        "deprecate",
+        "GB_02_factor_20231001_0000",
+        "--reason",
+        "数值勘误",
+        "--as",
+        "dev:0",
+    )
+    assert result.exit_code == 0, result.output
+    assert "no name of GB_02_factor is in force now" in result.output
+    shown = carbon("standards", "show", "GB_02_factor_20231001_0000", "--json")
+    assert json.loads(shown.output)["content"]["meta"] == newer["meta"]
+    by_editor = carbon(
+        "standards", "deprecate", "GB_01_factor_20231001_0000", "--reason", "x", "--as", "dev:6"
+    )
+    assert by_editor.exit_code == 1 and "AccessControlUnauthorizedAccount" in by_editor.output

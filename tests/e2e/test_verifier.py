@@ -15,7 +15,7 @@ from offchain.actions.enterprise import EnterpriseBackend, Submission, invalidat
 from offchain.actions.verification import MissingReasonError, VerdictSubmission, Workflow
 from offchain.calc import standards
 from offchain.chain.addresses import predicted_enterprise
-from offchain.chain.bindings import StorageMode
+from offchain.chain.bindings import Revision, StorageMode
 from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.cli import main
@@ -356,6 +356,44 @@ def test_a_factor_library_replaced_later_still_verifies_the_pinned_revision(
         assert report.passed, report.summary()
         (pinned,) = [c for c in report.checks if c.id == "record.standards"]
         assert "GB_01_factor_20231001_0000 r0" in pinned.reason
+    finally:
+        chain.restore(snapshot)
+
+
+# keccak256(abi.encode(uint256(keccak256("carbon.storage.StandardDocument")) - 1)) & ~0xff
+STANDARD_DOCUMENT_STORAGE = 0xD50FD7E34746BCD98C4ABCF59FDD98FCD28C36F484C81E1DEC486496E1012F00
+# StandardDocumentStorage: Metadata (3 strings: 3 slots), then Revision[] (4 slots a revision:
+# version, document, dataLayer, publisher + publishedAt).
+REVISIONS_SLOT, REVISION_SLOTS, DOCUMENT_OFFSET = STANDARD_DOCUMENT_STORAGE + 3, 4, 1
+
+
+def test_a_standard_whose_content_moved_under_its_set_fails_the_records_that_pin_it(
+    fresh, backend, reader, tx, verifier, tmp_path, chain
+):
+    """The attack of issue 10: the same set id comes to resolve to another factor document
+    (here by writing the library's storage, as a silent upgrade would). The set pinned the
+    digest at registration, so the verifier refuses the record instead of recomputing with the
+    new content."""
+    from eth_utils import keccak
+
+    snapshot = chain.snapshot()
+    try:
+        vs.submit_month(backend, fresh, tmp_path, 10)
+        factor = standards.from_chain(reader, "01").refs["factor"]
+        base = int.from_bytes(keccak(REVISIONS_SLOT.to_bytes(32, "big")), "big")
+        slot = hex(base + factor.revision * REVISION_SLOTS + DOCUMENT_OFFSET)
+        w3 = reader.w3
+        assert "0x" + bytes(w3.eth.get_storage_at(factor.address, slot)).hex() == factor.document
+        other = sha256_hex(b"another factor document")
+        w3.provider.make_request("anvil_setStorageAt", [factor.address, slot, other])
+        library = reader.contract("FactorLibrary", factor.address).functions
+        assert Revision.decode(library.revision(factor.revision).call()).document == other
+
+        report = verifier().verify(fresh, vs.YEAR)
+        assert not report.passed
+        (moved,) = [c for c in report.checks if c.id == "record.standards"]
+        assert moved.status == "fail"
+        assert f"resolves to document {other}, the set pinned {factor.document}" in moved.reason
     finally:
         chain.restore(snapshot)
 
