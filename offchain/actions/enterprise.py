@@ -26,7 +26,13 @@ from offchain.calc import calculator, plausibility, standards
 from offchain.calc.calculator import CalculationResult
 from offchain.calc.plausibility import DuplicatePeriodError, ImplausibleValueError, Period
 from offchain.chain import bindings
-from offchain.chain.bindings import EntryStatus, Record, StandardsSet, StorageMode
+from offchain.chain.bindings import (
+    EntryStatus,
+    Record,
+    StandardsSet,
+    StorageMode,
+    VerificationState,
+)
 from offchain.chain.reader import ENTRY_CONTENT_TOPIC, ChainReader, log_content
 from offchain.chain.revert import RevertError
 from offchain.chain.transact import Transactor
@@ -186,6 +192,13 @@ class EnterpriseBackend:
         carbon = self.reader.contract("EnterpriseCarbon", contracts.carbon)
         layer = self.reader.contract("DataLayer", contracts.data_layer)
         self._require_roles(carbon, layer)
+        require_open_year(
+            self.reader,
+            submission.credit_code,
+            carbon.address,
+            submission.year,
+            rectifying=submission.replaces is not None,
+        )
         activity = documents.load_file(submission.activity, "activity")
         plausibility.check_period(activity, submission.year, submission.month, origin)
         recipients = self.recipients(self._readers(submission.encrypt_for))
@@ -356,6 +369,27 @@ class EnterpriseBackend:
         return found[1], True
 
 
+class YearFrozenError(EnterpriseError):
+    """The year is under verification: the enterprise cannot change it now."""
+
+
+def require_open_year(
+    reader: ChainReader, credit_code: str, carbon: str, year: int, rectifying: bool
+) -> None:
+    """Refuses, before anything is sent, a change the contract would refuse with YearFrozen."""
+    lock = reader.year_lock(carbon, year)
+    if not lock.frozen or (rectifying and lock.rectifiable):
+        return
+    allowed = (
+        "a closed year never changes"
+        if lock.state is VerificationState.CLOSED
+        else "only a rectification after a failed verdict is allowed"
+    )
+    raise YearFrozenError(
+        f"{credit_code} {year} is frozen (YearFrozen): its verification is {lock.state}; {allowed}"
+    )
+
+
 def invalidate(
     reader: ChainReader,
     tx: Transactor,
@@ -380,6 +414,7 @@ def invalidate(
             f"{admin.address} lacks ENTERPRISE_ADMIN on {credit_code}'s EnterpriseCarbon "
             f"{carbon.address} and cannot invalidate its records"
         )
+    require_open_year(reader, credit_code, carbon.address, year, rectifying=False)
     records = reader.records(carbon.address, year)
     if not 0 <= index < len(records):
         raise EnterpriseError(

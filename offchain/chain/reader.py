@@ -35,6 +35,7 @@ from offchain.chain.bindings import (
     StatusChange,
     StorageMode,
     Verdict,
+    VerificationState,
     VerificationSummary,
 )
 from offchain.chain.manifest import Manifest
@@ -86,6 +87,16 @@ class _Signature:
     selector: bytes
     inputs: list[str]
     outputs: list[str]
+
+
+@dataclass(frozen=True)
+class YearLock:
+    """`ICarbonVerification.lockOf`: frozen from an agency's assignment on; rectifiable while
+    frozen only after a failed verdict, never once closed."""
+
+    frozen: bool
+    rectifiable: bool
+    state: VerificationState
 
 
 @dataclass(frozen=True)
@@ -376,6 +387,13 @@ class ChainReader:
             f"verdicts of {year}",
         )
         return [Verdict.decode(v) for v in raw]
+
+    def year_lock(self, carbon: str, year: int) -> YearLock:
+        """Whether the enterprise may still change `year`: what EnterpriseCarbon asks before
+        every submission, invalidation and rectification."""
+        functions = self.singleton("CarbonVerification").functions
+        frozen, rectifiable, state = self.call(functions.lockOf(carbon, year), f"lock of {year}")
+        return YearLock(frozen, rectifiable, VerificationState(state))
 
     def rejections(self, carbon: str, year: int) -> list[Rejection]:
         """Every passing verdict the regulator took back, oldest first."""

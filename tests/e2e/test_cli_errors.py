@@ -92,7 +92,7 @@ CASES = {
             *("enterprise", "invalidate", "--enterprise", CODE, "--year", "2023"),
             *("--index", "99", "--reason", "x", "--as", "dev:3"),
         ],
-        "invalidating",
+        "has no record #99",
     ),
     "a signer without the role (custom error by name)": (
         lambda tmp, m: [
