@@ -445,3 +445,27 @@ def test_an_invalidation_needs_a_reason_and_an_existing_valid_record(
     }
     with refused(EnterpriseError, match="is already invalid", code=code):
         invalidate(reader, tx, ADMIN, code, 2023, first.index, "again")
+
+
+def test_a_year_under_verification_refuses_a_submission_before_anything_is_sent(
+    backend, onboarded, activity, evidence, reader, tx, refused, tmp_path
+):
+    from offchain.actions.enterprise import YearFrozenError, invalidate
+    from offchain.actions.verification import Workflow
+    from offchain.core import crypto
+
+    code = "91110000000000020G"
+    carbon, _ = onboarded(code)
+    first = backend.submit(Submission(code, 2023, "四月", activity, evidence, month=4))
+    flow = Workflow(reader, tx)
+    flow.approve(REGULATOR, AGENCY.address, crypto.public_key_of(bytes(AGENCY.key)), "核查", "L")
+    flow.open_and_assign(REGULATOR, carbon.address, 2023, AGENCY.address)
+
+    may = json.loads(activity.read_text("utf-8"))
+    may["period"] = {"year": 2023, "month": 5}
+    later = tmp_path / "may.json"
+    later.write_text(json.dumps(may, ensure_ascii=False), "utf-8")
+    with refused(YearFrozenError, match=f"{code} 2023 is frozen \\(YearFrozen\\)", code=code):
+        backend.submit(Submission(code, 2023, "五月", later, evidence, month=5))
+    with refused(YearFrozenError, match="only a rectification after a failed verdict", code=code):
+        invalidate(reader, tx, ADMIN, code, 2023, first.index, "录入错误")
