@@ -59,6 +59,18 @@ def onboard(project, factory, regulator, admin, account) -> Callable[[str], tupl
     return make
 
 
+@pytest.fixture(scope="module")
+def carbon(enterprise):
+    """The EnterpriseCarbon of the module's `enterprise`."""
+    return enterprise[0]
+
+
+@pytest.fixture(scope="module")
+def layer(enterprise):
+    """The DataLayer of the module's `enterprise`."""
+    return enterprise[1]
+
+
 @pytest.fixture
 def completed_in(account) -> Callable[[Any, bytes | None], bytes]:
     """Stores and completes a document in an enterprise's DataLayer; returns its digest."""

@@ -4,47 +4,21 @@ import hashlib
 
 import ape
 import pytest
-from account_fixtures import account_fixture
 
 from offchain.chain.bindings import EntryStatus
 
 CODE = "91110000MA01ABCD1X"
 
 
-admin = account_fixture("admin", 3, scope="module")
-account = account_fixture("account", 4, scope="module")
-
-
 @pytest.fixture(scope="module")
-def enterprise(project, factory, regulator, admin, account):
-    factory.onboard(("华能示范电厂", CODE, b"01", "北京", admin, account), sender=regulator)
-    found = factory.enterpriseOf(CODE)
-    return project.EnterpriseCarbon.at(found.carbon), project.DataLayer.at(found.dataLayer)
-
-
-@pytest.fixture(scope="module")
-def carbon(enterprise):
-    return enterprise[0]
-
-
-@pytest.fixture(scope="module")
-def layer(enterprise):
-    return enterprise[1]
+def enterprise(onboard):
+    return onboard(CODE)
 
 
 @pytest.fixture
-def completed_entry(layer, account):
+def completed_entry(completed_in, layer):
     """Stores and completes a document in the enterprise's DataLayer; returns its digest."""
-    counter = iter(range(10_000))
-
-    def make(content: bytes | None = None) -> bytes:
-        content = content or f'{{"title": "doc {next(counter)}"}}'.encode()
-        layer.storeInLog(content, [], sender=account)
-        digest = hashlib.sha256(content).digest()
-        layer.complete(digest, sender=account)
-        return digest
-
-    return make
+    return lambda content=None: completed_in(layer, content)
 
 
 def submission(

@@ -16,16 +16,6 @@ def enterprise(onboard):
     return onboard("91110000MA01FROZ1X")
 
 
-@pytest.fixture(scope="module")
-def carbon(enterprise):
-    return enterprise[0]
-
-
-@pytest.fixture(scope="module")
-def layer(enterprise):
-    return enterprise[1]
-
-
 @pytest.fixture
 def doc(completed_in, layer):
     return lambda content=None: completed_in(layer, content)
