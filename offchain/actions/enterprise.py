@@ -191,7 +191,7 @@ class EnterpriseBackend:
         contracts = self.reader.enterprise(submission.credit_code)
         carbon = self.reader.contract("EnterpriseCarbon", contracts.carbon)
         layer = self.reader.contract("DataLayer", contracts.data_layer)
-        self._require_roles(carbon, layer)
+        self._require_roles(submission.credit_code, carbon, layer)
         require_open_year(
             self.reader,
             submission.credit_code,
@@ -307,14 +307,15 @@ class EnterpriseBackend:
         """Encryption recipients: those asked for and, when there are any, the writer itself."""
         return [*extra, self.writer.address] if extra else []
 
-    def _require_roles(self, carbon: Contract, layer: Contract) -> None:
+    def _require_roles(self, code: str, carbon: Contract, layer: Contract) -> None:
         for kind, contract, role, account, what in (
-            ("DataLayer", layer, "DATA_WRITER", self.writer, "store the enterprise's data entries"),
+            ("DataLayer", layer, "DATA_WRITER", self.writer, "store its documents"),
             ("EnterpriseCarbon", carbon, "ENTERPRISE_ADMIN", self.admin, "submit its records"),
         ):
             if not self.reader.has_role(kind, contract.address, role, account.address):
                 raise EnterpriseError(
-                    f"{account.address} lacks {role} on {contract.address} and cannot {what}"
+                    f"{account.address} lacks {role} of {code} ({kind} {contract.address}) "
+                    f"and cannot {what}"
                 )
 
     def _seal(self, path: Path, recipients: dict[str, bytes]) -> StoredDocument:
