@@ -175,7 +175,11 @@ def test_a_signer_without_the_role_is_named_before_anything_is_sent(
 ):
     onboarded("911100000000000074")
     wrong = EnterpriseBackend(reader, tx, store, WRITER, OUTSIDER)
-    with refused(EnterpriseError, match="lacks ENTERPRISE_ADMIN of 911100000000000074", code="911100000000000074"):
+    with refused(
+        EnterpriseError,
+        match="lacks ENTERPRISE_ADMIN of 911100000000000074",
+        code="911100000000000074",
+    ):
         wrong.submit(Submission("911100000000000074", 2023, "四月", activity, evidence))
 
 
