@@ -22,11 +22,9 @@ def agency() -> None:
 @pass_app
 def agency_approve(app: App, address: str, name: str, licence: str, signer: str) -> None:
     """Approve an agency; its public key is the one it published (`carbon keys publish`)."""
-    from offchain.actions.verification import Workflow
-
     reader = app.reader
     checksummed, public = reader.public_key(address)
-    Workflow(reader, app.tx).approve(app.signer(signer), checksummed, public, name, licence)
+    app.workflow.approve(app.signer(signer), checksummed, public, name, licence)
     click.echo(f"{checksummed}: {reader.agency_status(checksummed)}")
 
 
@@ -42,14 +40,10 @@ def _agency_change(action: str) -> click.Command:
     def change(app: App, address: str, reason: str, signer: str) -> None:
         from eth_utils import is_address, to_checksum_address
 
-        from offchain.actions.verification import Workflow
-
         if not is_address(address):
             raise click.UsageError(f"--address {address!r} is not an Ethereum address")
         account = to_checksum_address(address)
-        status = Workflow(app.reader, app.tx).change_agency(
-            app.signer(signer), account, action, reason
-        )
+        status = app.workflow.change_agency(app.signer(signer), account, action, reason)
         click.echo(f"{account}: {status}")
 
     return change

@@ -14,6 +14,7 @@ import click
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
 
+    from offchain.actions.verification import Workflow
     from offchain.chain.manifest import Manifest
     from offchain.chain.reader import ChainReader
     from offchain.chain.transact import Transactor
@@ -93,6 +94,13 @@ class App:
 
         reader = self.reader
         return Transactor(reader.w3, reader.errors)
+
+    @cached_property
+    def workflow(self) -> "Workflow":
+        """The verification workflow over the reader and the transactor."""
+        from offchain.actions.verification import Workflow
+
+        return Workflow(self.reader, self.tx)
 
     def signer(self, spec: str) -> "LocalAccount":
         """The account `spec` names (dev:N, env:VAR or keystore:PATH) on the node's chain."""

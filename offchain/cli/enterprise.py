@@ -222,22 +222,25 @@ def enterprise_submit(
     year: int,
     title: str,
     activity: Path,
-    evidence: tuple[Path, ...],
-    encrypt_for: tuple[str, ...],
     pinned: tuple[str, ...],
     month: int | None,
-    aggregated: bool,
-    writer_spec: str | None,
-    as_json: bool,
-    signer: str,
+    **shared: Any,
 ) -> None:
     """Store evidence, compute from the chain's standards and submit the record (safe to retry)."""
     from offchain.actions.enterprise import Submission
 
     submission = Submission(
-        credit_code, year, title, activity, evidence, encrypt_for, pinned, aggregated, month=month
+        credit_code,
+        year,
+        title,
+        activity,
+        shared["evidence"],
+        shared["encrypt_for"],
+        pinned,
+        shared["aggregated"],
+        month=month,
     )
-    _run_submission(app, submission, writer_spec or signer, signer, as_json)
+    _run_submission(app, submission, **shared)
 
 
 @enterprise.command("rectify")
@@ -272,12 +275,7 @@ def enterprise_rectify(
     title: str,
     activity: Path,
     rectification_evidence: Path,
-    evidence: tuple[Path, ...],
-    encrypt_for: tuple[str, ...],
-    aggregated: bool,
-    writer_spec: str | None,
-    as_json: bool,
-    signer: str,
+    **shared: Any,
 ) -> None:
     """Replace a record with a rectified one (整改): both stay, linked (safe to retry)."""
     from offchain.actions.enterprise import Submission
@@ -287,23 +285,30 @@ def enterprise_rectify(
         year,
         title,
         activity,
-        evidence,
-        encrypt_for,
+        shared["evidence"],
+        shared["encrypt_for"],
         (),
-        aggregated,
+        shared["aggregated"],
         replaces,
         rectification_evidence,
     )
-    _run_submission(app, submission, writer_spec or signer, signer, as_json)
+    _run_submission(app, submission, **shared)
 
 
 def _run_submission(
-    app: App, submission: "Submission", writer_spec: str, admin_spec: str, as_json: bool
+    app: App,
+    submission: "Submission",
+    signer: str,
+    writer_spec: str | None,
+    as_json: bool,
+    **_inputs: Any,
 ) -> None:
+    """Runs a submission or rectification with the options both share (`--as`, `--writer`,
+    `--json`; the evidence options are already in `submission`)."""
     from offchain.actions.enterprise import EnterpriseBackend
 
     backend = EnterpriseBackend(
-        app.reader, app.tx, app.store, app.signer(writer_spec), app.signer(admin_spec)
+        app.reader, app.tx, app.store, app.signer(writer_spec or signer), app.signer(signer)
     )
     # Fault injection for the tests that kill a submission mid-way: pause after a named step.
     pause_after = os.environ.get("CARBON_PAUSE_AFTER")

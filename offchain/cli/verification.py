@@ -24,10 +24,7 @@ def verification_open(
     """Open an enterprise-year and assign an approved agency (idempotent)."""
     from eth_utils import is_address, to_checksum_address
 
-    from offchain.actions.verification import Workflow
-
-    reader, carbon = app.reader, app.carbon(credit_code)
-    flow = Workflow(reader, app.tx)
+    carbon, flow = app.carbon(credit_code), app.workflow
     if not is_address(agency_address):
         raise click.UsageError(f"--agency {agency_address!r} is not an Ethereum address")
     flow.open_and_assign(app.signer(signer), carbon, year, to_checksum_address(agency_address))
@@ -40,11 +37,9 @@ def verification_open(
 @pass_app
 def verification_close(app: App, credit_code: str, year: int, signer: str) -> None:
     """Close a passed year with the agency's recomputed total as the verified emissions."""
-    from offchain.actions.verification import Workflow
     from offchain.core.units import tonnes
 
-    reader, carbon = app.reader, app.carbon(credit_code)
-    verified = Workflow(reader, app.tx).close(app.signer(signer), carbon, year)
+    verified = app.workflow.close(app.signer(signer), app.carbon(credit_code), year)
     click.echo(f"{credit_code} {year}: Closed, verified emissions {tonnes(verified)} tCO2e")
 
 
@@ -56,10 +51,7 @@ def verification_close(app: App, credit_code: str, year: int, signer: str) -> No
 def verification_reject(app: App, credit_code: str, year: int, reason: str, signer: str) -> None:
     """Take back a Passed verdict before closing (regulator): kept in the history with its
     reason; the year stays frozen and waits for an agency to be assigned again."""
-    from offchain.actions.verification import Workflow
-
-    reader, carbon = app.reader, app.carbon(credit_code)
-    flow = Workflow(reader, app.tx)
+    carbon, flow = app.carbon(credit_code), app.workflow
     flow.reject(app.signer(signer), carbon, year, reason)
     click.echo(f"{credit_code} {year}: {flow.state(carbon, year)}")
 

@@ -65,11 +65,11 @@ def verify_command(
     json_path.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     md_path.write_text(report.to_markdown(), "utf-8")
     if submit and agency is not None:
-        from offchain.actions.verification import VerdictSubmission, Workflow
+        from offchain.actions.verification import VerdictSubmission
 
         verdict = VerdictSubmission.of_report(report, app.store.put(json_path.read_bytes()))
         carbon = app.carbon(credit_code)
-        state = Workflow(app.reader, app.tx).record(agency, carbon, year, verdict)
+        state = app.workflow.record(agency, carbon, year, verdict)
         click.echo(f"  verdict recorded on chain; the verification is now {state}")
     if as_json:
         emit(report.to_json())

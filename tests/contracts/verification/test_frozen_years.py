@@ -62,14 +62,19 @@ def test_an_open_year_still_changes(
     assert carbon.verificationOf(YEAR) == "0x" + "00" * 20
 
 
+def refuses_every_change(carbon, state, admin, submit, doc, standards_set):
+    """A submission, an invalidation and a rectification of the year are each refused."""
+    with frozen(carbon, state):
+        submit()
+    with frozen(carbon, state):
+        carbon.invalidate(YEAR, 0, "a late change", sender=admin)
+    with frozen(carbon, state):
+        rectify(carbon, admin, doc, standards_set)
+
+
 def test_assignment_freezes_the_year(assigned, carbon, admin, submit, doc, standards_set):
     assert carbon.verificationOf(YEAR) == assigned.address
-    with frozen(carbon, VerificationState.ASSIGNED):
-        submit()
-    with frozen(carbon, VerificationState.ASSIGNED):
-        carbon.invalidate(YEAR, 0, "late change", sender=admin)
-    with frozen(carbon, VerificationState.ASSIGNED):
-        rectify(carbon, admin, doc, standards_set)
+    refuses_every_change(carbon, VerificationState.ASSIGNED, admin, submit, doc, standards_set)
     assert assigned.lockOf(carbon, YEAR) == (True, False, VerificationState.ASSIGNED)
 
 
@@ -100,12 +105,7 @@ def test_a_closed_year_never_changes(
 ):
     assigned.recordVerdict(carbon, YEAR, True, 2_000_000, REPORT, "", sender=agency)
     assigned.close(carbon, YEAR, sender=regulator)
-    with frozen(carbon, VerificationState.CLOSED):
-        submit()
-    with frozen(carbon, VerificationState.CLOSED):
-        carbon.invalidate(YEAR, 0, "after closing", sender=admin)
-    with frozen(carbon, VerificationState.CLOSED):
-        rectify(carbon, admin, doc, standards_set)
+    refuses_every_change(carbon, VerificationState.CLOSED, admin, submit, doc, standards_set)
     assert assigned.lockOf(carbon, YEAR) == (True, False, VerificationState.CLOSED)
 
 
