@@ -89,6 +89,7 @@ def _month(work: Path, month: int) -> tuple[Path, list[Path]]:
     document["records"][0]["FC"] = 100 + month
     document["records"][0]["evidence"] = sha256_hex(report.read_bytes())
     document["extrainfo"] = []
+    document["period"] = {"year": 2023, "month": month}  # one record per period
     activity = folder / "activity.json"
     activity.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
     return activity, [report, ledger]
