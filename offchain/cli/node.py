@@ -51,17 +51,28 @@ def node_stop(ctx: click.Context) -> None:
 
 
 @node.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a line.")
 @click.pass_context
-def node_status(ctx: click.Context) -> None:
+def node_status(ctx: click.Context, as_json: bool) -> None:
     """Say whether the node answers, and whether it is this project's."""
     from web3 import Web3
 
+    from offchain.cli.output import emit
+
     local = _local(ctx)
-    if not local.is_up():
+    up = local.is_up()
+    status: dict[str, object] = {"url": local.url, "up": up, "state_file": str(local.state_file)}
+    if up:
+        w3 = Web3(Web3.HTTPProvider(local.url))
+        status.update(ours=local.ours(), chain_id=w3.eth.chain_id, block=w3.eth.block_number)
+    if as_json:
+        emit(status)
+    elif not up:
         click.echo(f"no node at {local.url}")
+    else:
+        whose = "this project's" if status["ours"] else "NOT started by this project"
+        click.echo(
+            f"anvil at {local.url} ({whose}), chain {status['chain_id']}, block {status['block']}"
+        )
+    if not up:
         sys.exit(1)
-    w3 = Web3(Web3.HTTPProvider(local.url))
-    whose = "this project's" if local.ours() else "NOT started by this project"
-    click.echo(
-        f"anvil at {local.url} ({whose}), chain {w3.eth.chain_id}, block {w3.eth.block_number}"
-    )

@@ -79,3 +79,20 @@ def test_the_port_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("CARBON_NODE_PORT", "port")
     with pytest.raises(ChainError, match="CARBON_NODE_PORT='port' is not a TCP port"):
         LocalNode()
+
+
+def test_status_says_whose_node_answers_as_json(node):
+    import json
+
+    from click.testing import CliRunner
+
+    from offchain.cli import main
+
+    assert node.start()
+    result = CliRunner().invoke(main, ["node", "--port", str(node.port), "status", "--json"])
+    status = json.loads(result.output)
+    # This node's files are in the test's folder, not the project's: it is not `carbon node`'s.
+    assert (status["up"], status["ours"], status["chain_id"]) == (True, False, 1337)
+    node.stop()
+    stopped = CliRunner().invoke(main, ["node", "--port", str(node.port), "status", "--json"])
+    assert stopped.exit_code == 1 and json.loads(stopped.output)["up"] is False
