@@ -186,15 +186,15 @@ def test_the_enterprise_account_surrenders_for_a_year(quota, named, regulator):
     assert (quota.issued(), quota.surrendered(), quota.totalSupply()) == (1_000, 1_000, 0)
 
 
-def test_a_surrenderer_surrenders_for_an_enterprise(quota, named, regulator, compliance):
+def test_a_surrenderer_surrenders_for_an_enterprise(quota, named, regulator, surrenderer):
     (enterprise, holder), _, _ = named
     quota.issue(YEAR, enterprise.address, 100, sender=regulator)
     with ape.reverts(
-        quota.NotAllowedToSurrender, caller=compliance.address, enterprise=enterprise.address
+        quota.NotAllowedToSurrender, caller=surrenderer.address, enterprise=enterprise.address
     ):
-        quota.surrender(YEAR, enterprise.address, 1, sender=compliance)
-    quota.grantRole(SURRENDERER, compliance, sender=regulator)
-    quota.surrender(YEAR, enterprise.address, 60, sender=compliance)
+        quota.surrender(YEAR, enterprise.address, 1, sender=surrenderer)
+    quota.grantRole(SURRENDERER, surrenderer, sender=regulator)
+    quota.surrender(YEAR, enterprise.address, 60, sender=surrenderer)
     assert allocation(quota, enterprise).surrendered == 60
     assert quota.balanceOf(holder) == 40
 
@@ -207,11 +207,11 @@ def test_surrender_refuses_others_including_the_regulator(quota, named, regulato
             quota.surrender(YEAR, enterprise.address, 1, sender=caller)
 
 
-def test_surrender_refuses_unknown_enterprises_and_zero(quota, named, regulator, compliance):
+def test_surrender_refuses_unknown_enterprises_and_zero(quota, named, regulator, surrenderer):
     (enterprise, holder), _, _ = named
-    quota.grantRole(SURRENDERER, compliance, sender=regulator)
+    quota.grantRole(SURRENDERER, surrenderer, sender=regulator)
     with ape.reverts(quota.NoAccount, enterprise=regulator.address):
-        quota.surrender(YEAR, regulator, 1, sender=compliance)
+        quota.surrender(YEAR, regulator, 1, sender=surrenderer)
     with ape.reverts(quota.ZeroAmount):
         quota.surrender(YEAR, enterprise.address, 0, sender=holder)
 
