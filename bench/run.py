@@ -19,7 +19,7 @@ from typing import Any
 from ape import accounts, networks, project
 from ape.logging import logger
 
-from bench import calculator_bench, enterprise_bench, industries_bench, verify_bench
+from bench import calculator_bench, enterprise_bench, industries_bench, quota_bench, verify_bench
 from bench.floor import floor
 from offchain.actions.deploy import SuiteDeployer, seed_documents
 from offchain.chain.manifest import Manifest
@@ -226,12 +226,14 @@ def chain_rows(uri: str) -> list[Row]:
         )
         verification = verify_bench.rows(uri, deployer.manifest, store_dir / "verify")
         writes = write_rows(w3, deployer, regulator, stranger)
+        quota = quota_bench.rows(deployer.manifest, regulator, gas_row)
     print_table("Gas of every external write, beside the EVM floor for the same call", writes)
+    print_table("Quota: issue, transfer and surrender of CarbonQuota", quota)
     print_table("Storing documents on chain (gas per byte of document)", storage)
     print_table("Enterprise side: onboarding and records", enterprise)
     print_table("Verification: round trips and seconds per enterprise-year", verification)
     print_table("Deployment of the suite with the seed standards", deploy)
-    return writes + storage + enterprise + verification + deploy
+    return writes + quota + storage + enterprise + verification + deploy
 
 
 if __name__ == "__main__":

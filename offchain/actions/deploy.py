@@ -35,6 +35,7 @@ SINGLETONS = (
     "EnterpriseFactory",
     "VerifierRegistry",
     "CarbonVerification",
+    "CarbonQuota",
 )
 STANDARD_KINDS = {"factor": "FactorLibrary", "formula": "FormulaLibrary", "calculate": "CalcCode"}
 ABI_KINDS = (*SINGLETONS, *STANDARD_KINDS.values(), "EnterpriseCarbon")
@@ -202,6 +203,12 @@ class SuiteDeployer:
                 self.account.address, index.address, registry.address
             ),
         )
+        quota = self._singleton(
+            "CarbonQuota",
+            lambda impl: impl.initialize.encode_input(
+                self.account.address, index.address, factory.address
+            ),
+        )
         self._follow_beacons(factory)
         self._wire_verification(factory, verification)
         for kind, proxy in (
@@ -210,6 +217,7 @@ class SuiteDeployer:
             ("EnterpriseFactory", factory),
             ("VerifierRegistry", registry),
             ("CarbonVerification", verification),
+            ("CarbonQuota", quota),
         ):
             if not self._tracked(index, proxy.address):
                 self.gas.add(

@@ -530,6 +530,18 @@ class VerificationSummary(Struct):
     verdicts: int
 
 
+@dataclass(frozen=True)
+class QuotaAllocation(Struct):
+    """An enterprise's quota account and its quota of one year."""
+
+    SOLIDITY = "CarbonQuota.Allocation"
+    ABI = (("account", "address"), ("allocated", "uint64"), ("surrendered", "uint64"))
+
+    account: str  # the zero address until the regulator names one
+    allocated: int  # micro-tonnes CO2e
+    surrendered: int  # micro-tonnes CO2e
+
+
 STRUCTS: tuple[type[Struct], ...] = (
     Entry,
     Revision,
@@ -548,6 +560,7 @@ STRUCTS: tuple[type[Struct], ...] = (
     VerdictPin,
     Rejection,
     VerificationSummary,
+    QuotaAllocation,
 )
 
 

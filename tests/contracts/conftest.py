@@ -1,7 +1,7 @@
 """Fixtures of the contract tests beyond the shared ones: the index names the DataLayer of the
 shared fixtures as its official DataLayer (standards are accepted from it only), and a wired
 verification: a VerifierRegistry with one approved agency, and a CarbonVerification that knows
-the factory, which names it to its enterprises."""
+the factory, which names it to its enterprises; and a CarbonQuota with three enterprise accounts."""
 
 import hashlib
 from collections.abc import Callable
@@ -84,3 +84,43 @@ def completed_in(account) -> Callable[[Any, bytes | None], bytes]:
         return digest
 
     return make
+
+
+holder_a = account_fixture("holder_a", 8, scope="module")
+holder_b = account_fixture("holder_b", 9, scope="module")
+holder_c = account_fixture("holder_c", 3, scope="module")
+surrenderer = account_fixture("surrenderer", 6, scope="module")
+
+QUOTA_CODES = ("91110000100000000A", "91110000100000001X", "91110000100000002Y")
+
+
+# The quota tests (compliance/): a CarbonQuota over the shared factory, three onboarded
+# enterprises, each with a quota account of its own (test accounts 8, 9 and 3).
+
+
+@pytest.fixture(scope="module")
+def quota(deploy_proxy, regulator, index, factory):
+    return deploy_proxy("CarbonQuota", regulator, index.address, factory.address)
+
+
+@pytest.fixture(scope="module")
+def enterprises(project, factory, regulator, writer) -> list[Any]:
+    """Three EnterpriseCarbon contracts of the factory."""
+    found = []
+    for i, code in enumerate(QUOTA_CODES):
+        factory.onboard((f"企业{i}", code, b"01", "北京", regulator, writer), sender=regulator)
+        found.append(project.EnterpriseCarbon.at(factory.enterpriseOf(code).carbon))
+    return found
+
+
+@pytest.fixture(scope="module")
+def holders(holder_a, holder_b, holder_c) -> list[Any]:
+    return [holder_a, holder_b, holder_c]
+
+
+@pytest.fixture(scope="module")
+def named(quota, enterprises, holders, regulator) -> list[tuple[Any, Any]]:
+    """(enterprise, its account) pairs, the accounts named in the quota."""
+    for enterprise, holder in zip(enterprises, holders, strict=True):
+        quota.setAccount(enterprise.address, holder, sender=regulator)
+    return list(zip(enterprises, holders, strict=True))

@@ -19,7 +19,7 @@ SAMPLE = SEEDS / "activity" / "seed001_example.json"
 def test_manifest_names_every_contract_with_proxy_and_implementation(suite, seeds, chain):
     contracts = suite.manifest.contracts
     singletons = {"CarbonIndex", "DataLayer", "KeyDirectory"}
-    singletons |= {"EnterpriseFactory", "VerifierRegistry", "CarbonVerification"}
+    singletons |= {"EnterpriseFactory", "VerifierRegistry", "CarbonVerification", "CarbonQuota"}
     assert singletons | {s.name for s in seeds} <= set(contracts)
     for record in contracts.values():
         assert record.implementation and record.implementation != record.address
@@ -32,6 +32,7 @@ def test_manifest_names_every_contract_with_proxy_and_implementation(suite, seed
         "EnterpriseCarbon",
         "VerifierRegistry",
         "CarbonVerification",
+        "CarbonQuota",
         "FactorLibrary",
         "FormulaLibrary",
         "CalcCode",

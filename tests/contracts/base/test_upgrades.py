@@ -26,6 +26,7 @@ def factor_library(make_library, index, editor):
         "KeyDirectory",
         "VerifierRegistry",
         "CarbonVerification",
+        "CarbonQuota",
     ],
 )
 def test_an_implementation_cannot_be_initialised(project, regulator, kind):
