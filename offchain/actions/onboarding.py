@@ -42,7 +42,7 @@ def checked(reader: ChainReader, enterprise: Onboarding) -> Onboarding:
     industry = enterprise.industry_code
     if len(industry) != 2 or not industry.isdigit():
         raise OnboardingError(f"{code}: industry {industry!r} is not a two-digit code such as 01")
-    published = reader.call(reader.index.functions.seriesList(), "seriesList")
+    published = reader.series_list()
     if series_of("GB", industry, "factor") not in published:
         known = sorted({s.split("_")[1] for s in published if s.endswith("_factor")})
         raise OnboardingError(

@@ -50,6 +50,7 @@ MAX_BATCH = 1000
 # Items per call of a paged view: about 2,000 records of a year would exceed a 30 M gas call cap.
 PAGE = 500
 ENTRY_CONTENT_TOPIC = "0x" + keccak(text="EntryContent(bytes32,bytes)").hex()
+INVALIDATED_TOPIC = "0x" + keccak(text="RecordInvalidated(uint16,uint32,string)").hex()
 
 Request = tuple[str, list[Any]]
 
@@ -305,13 +306,6 @@ class ChainReader:
         functions = self.contract("EnterpriseCarbon", carbon).functions
         return sorted(self.call(functions.recordYears(), f"years of {carbon}"))
 
-    def is_onboarded(self, credit_code: str) -> bool:
-        try:
-            self.enterprise(credit_code)
-        except NotDeployedError:
-            return False
-        return True
-
     def profile(self, carbon: str) -> Profile:
         functions = self.contract("EnterpriseCarbon", carbon).functions
         return Profile.decode(self.call(functions.profile(), f"profile of {carbon}"))
@@ -401,6 +395,10 @@ class ChainReader:
         raw = self.call(functions.rejections(carbon, year), f"rejections of {year}")
         return [Rejection.decode(r) for r in raw]
 
+    def series_list(self) -> list[str]:
+        """Every series the index knows, e.g. `GB_01_factor`."""
+        return list(self.call(self.index.functions.seriesList(), "seriesList"))
+
     def series_history(self, series: str) -> list[str]:
         """Every name of `series` in the index, oldest first."""
         index = self.index.functions
@@ -478,28 +476,11 @@ class ChainReader:
 
     def invalidations(self, carbon: str, year: int, to_block: int | None = None) -> dict[int, str]:
         """Why each invalidated record of `year` was invalidated, by record index: the reason of
-        its `RecordInvalidated` event (`rectified` for a record a rectification replaced). One
-        eth_getLogs; a record invalidated twice cannot be, so each index has one reason."""
-        topic = "0x" + keccak(text="RecordInvalidated(uint16,uint32,string)").hex()
-        try:
-            logs = self.w3.eth.get_logs(
-                {
-                    "address": Web3.to_checksum_address(carbon),
-                    "fromBlock": 0,
-                    "toBlock": "latest" if to_block is None else to_block,
-                    "topics": [topic, "0x" + year.to_bytes(32, "big").hex()],
-                }
-            )
-        except RequestException as exc:
-            raise ChainError(
-                f"cannot reach the node ({type(exc).__name__}); is it running?"
-            ) from exc
-        return {
-            int.from_bytes(bytes(log["topics"][2]), "big"): decode(["string"], bytes(log["data"]))[
-                0
-            ]
-            for log in logs
-        }
+        its `RecordInvalidated` event. One eth_getLogs; a record is invalidated at most once."""
+        (answer,) = self.batch([invalidations_request(carbon, year, to_block)])
+        if "error" in answer:
+            raise ChainError(f"the node refused the RecordInvalidated logs: {answer['error']}")
+        return invalidation_reasons(answer["result"])
 
     def _fetch(self, data_layer: str, digest: str, entry: Entry) -> bytes:
         if entry.mode is StorageMode.STATE:
@@ -527,6 +508,29 @@ class ChainReader:
                 "(the node may have pruned its history)"
             )
         return log_content(logs[0]["data"])
+
+
+def invalidations_request(carbon: str, year: int, to_block: int | None) -> Request:
+    """The eth_getLogs of an enterprise-year's `RecordInvalidated` events (up to `to_block`)."""
+    return (
+        "eth_getLogs",
+        [
+            {
+                "address": Web3.to_checksum_address(carbon),
+                "fromBlock": "0x0",
+                "toBlock": "latest" if to_block is None else hex(to_block),
+                "topics": [INVALIDATED_TOPIC, "0x" + year.to_bytes(32, "big").hex()],
+            }
+        ],
+    )
+
+
+def invalidation_reasons(logs: list[dict[str, Any]]) -> dict[int, str]:
+    """Record index -> reason, from the JSON-RPC logs `invalidations_request` asks for."""
+    return {
+        int(log["topics"][2], 16): decode(["string"], bytes.fromhex(log["data"][2:]))[0]
+        for log in logs
+    }
 
 
 def log_content(data: str | bytes) -> bytes:

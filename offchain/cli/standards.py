@@ -28,9 +28,7 @@ def standards(ctx: click.Context, as_json: bool) -> None:
 def list_standards(app: App, as_json: bool = False) -> None:
     """List every series in the index with its names, oldest first, and the one in force."""
     reader = app.reader
-    index = reader.index.functions
-    series_list = reader.call(index.seriesList(), "seriesList")
-    history = {s: reader.series_history(s) for s in series_list}
+    history = {s: reader.series_history(s) for s in reader.series_list()}
     if as_json:
         emit(history)
         return

@@ -23,8 +23,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_abi import decode
-from eth_utils import keccak
 from web3 import Web3
 
 from offchain.chain.addresses import predicted_enterprise
@@ -41,6 +39,8 @@ from offchain.chain.reader import (
     PAGE,
     ChainReader,
     Request,
+    invalidation_reasons,
+    invalidations_request,
     join_chunks,
     log_content,
 )
@@ -49,7 +49,6 @@ from offchain.errors import ChainError, NotDeployedError, StoreError
 
 Handler = Callable[[dict[str, Any]], None]
 RECORDS_PAGE = PAGE
-INVALIDATED_TOPIC = "0x" + keccak(text="RecordInvalidated(uint16,uint32,string)").hex()
 
 
 @dataclass
@@ -208,7 +207,7 @@ class YearReads:
             wanted = (d for r in y.valid for d in (r.data, r.rectification_evidence) if d)
             self._entries(y, _unique(wanted), requests, handlers)
             if any(not r.valid for r in y.records):
-                requests.append(_invalidations(y))
+                requests.append(invalidations_request(y.carbon, y.year, y.block))
                 handlers.append(lambda answer, y=y: self._take_invalidations(y, answer))
         set_ids = sorted({r.standards_set for y in years for r in y.records} - set(self.sets))
         block = years[0].block if years else 0
@@ -225,9 +224,7 @@ class YearReads:
                 f"the node refused the RecordInvalidated logs: {answer['error']}"
             )
             return
-        for log in answer["result"]:
-            index = int(log["topics"][2], 16)
-            y.invalidations[index] = decode(["string"], bytes.fromhex(log["data"][2:]))[0]
+        y.invalidations.update(invalidation_reasons(answer["result"]))
 
     def _take_set(self, set_id: int, answer: dict[str, Any]) -> None:
         try:
@@ -419,21 +416,6 @@ def _logs(layer: str, digests: Sequence[str], low: int, high: int) -> Request:
                 "fromBlock": hex(low),
                 "toBlock": hex(high),
                 "topics": [ENTRY_CONTENT_TOPIC, list(digests)],
-            }
-        ],
-    )
-
-
-def _invalidations(y: YearData) -> Request:
-    """The `RecordInvalidated` events of the enterprise-year, up to the block read at."""
-    return (
-        "eth_getLogs",
-        [
-            {
-                "address": y.carbon,
-                "fromBlock": "0x0",
-                "toBlock": hex(y.block),
-                "topics": [INVALIDATED_TOPIC, "0x" + y.year.to_bytes(32, "big").hex()],
             }
         ],
     )
