@@ -20,14 +20,15 @@ import {IUpgradeable} from "./IUpgradeable.sol";
 /// refused with the numbers. Every step emits an event; every illegal step reverts naming the
 /// state.
 ///
-/// Status (UK ETS registry terms): A when the year is Fulfilled (quota surrendered and offsets
+/// ComplianceStatus (UK ETS registry terms): A when the year is Fulfilled (quota surrendered and offsets
 /// accepted cover the verified emissions), B when verified emissions exist and are not covered
 /// (a deficit), C when verified emissions are missing. The live status changes with the cycle;
 /// the frozen status is the one at the deadline: A for a year fulfilled by then, otherwise the
 /// one `declareDefault` recorded (B or C), and None before the deadline.
 interface ICompliance is IUpgradeable {
-    /// @notice Where an enterprise-year stands in the cycle.
-    enum State {
+    /// @notice Where an enterprise-year stands in the cycle (named apart from the other
+    /// contracts' State/Status enums, which share one namespace in the bindings).
+    enum ComplianceState {
         None,
         Notified,
         Acknowledged,
@@ -38,7 +39,7 @@ interface ICompliance is IUpgradeable {
     }
 
     /// @notice Compliance status of an enterprise-year.
-    enum Status {
+    enum ComplianceStatus {
         None,
         A,
         B,
@@ -85,7 +86,7 @@ interface ICompliance is IUpgradeable {
     /// @param applications How many applications were made.
     /// @param rejections How many were rejected.
     struct Entry {
-        State state;
+        ComplianceState state;
         uint64 quota;
         uint40 notifiedAt;
         uint40 acknowledgedAt;
@@ -97,7 +98,7 @@ interface ICompliance is IUpgradeable {
         bytes32 offsetsHash;
         uint64 surrendered;
         uint64 shortfall;
-        Status frozen;
+        ComplianceStatus frozen;
         uint16 applications;
         uint16 rejections;
     }
@@ -154,7 +155,7 @@ interface ICompliance is IUpgradeable {
     /// @param shortfall Verified emissions not covered, micro-tonnes CO2e (0 when they are missing).
     /// @param frozen The status at the deadline: B, or C when verified emissions are missing.
     /// @param by Who declared it.
-    event Defaulted(address indexed enterprise, uint16 indexed year, uint64 shortfall, Status frozen, address by);
+    event Defaulted(address indexed enterprise, uint16 indexed year, uint64 shortfall, ComplianceStatus frozen, address by);
 
     /// @notice `enterprise` is not an EnterpriseCarbon of the factory.
     /// @param enterprise The address given.
@@ -181,7 +182,7 @@ interface ICompliance is IUpgradeable {
     /// @param enterprise The enterprise.
     /// @param year The year.
     /// @param state Its state.
-    error WrongState(address enterprise, uint16 year, State state);
+    error WrongState(address enterprise, uint16 year, ComplianceState state);
 
     /// @notice The step is only allowed before the deadline (`now` is past it).
     /// @param year The year.
@@ -294,7 +295,7 @@ interface ICompliance is IUpgradeable {
     /// @param year The compliance year.
     /// @return live The status now.
     /// @return frozen The status at the deadline.
-    function status(address enterprise, uint16 year) external view returns (Status live, Status frozen);
+    function status(address enterprise, uint16 year) external view returns (ComplianceStatus live, ComplianceStatus frozen);
 
     /// @notice The enterprises notified for `year`, in order of notice, `limit` from `offset`.
     /// @param year The compliance year.
