@@ -20,7 +20,7 @@ import {IUpgradeable} from "./IUpgradeable.sol";
 /// refused with the numbers. Every step emits an event; every illegal step reverts naming the
 /// state.
 ///
-/// ComplianceStatus (UK ETS registry terms): A when the year is Fulfilled (quota surrendered and offsets
+/// Status (UK ETS registry terms): A when the year is Fulfilled (quota surrendered and offsets
 /// accepted cover the verified emissions), B when verified emissions exist and are not covered
 /// (a deficit), C when verified emissions are missing. The live status changes with the cycle;
 /// the frozen status is the one at the deadline: A for a year fulfilled by then, otherwise the
