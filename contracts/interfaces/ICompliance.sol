@@ -255,14 +255,14 @@ interface ICompliance is IUpgradeable {
     /// @param offsets The offsets (may be empty).
     function submitApplication(address enterprise, uint16 year, Offset[] calldata offsets) external;
 
-    /// @notice Passes the application: surrenders the quota that covers the verified emissions
+    /// @notice Accepts (passes) the application: surrenders the quota that covers the verified emissions
     /// minus the offsets, less what CarbonQuota records as surrendered for the year already.
     /// Regulator only; state Applied.
     /// @dev Reverts WrongState, OffsetsOverCap (offsets over the cap or over the verified
     /// emissions), or CarbonQuota's NotEnoughQuota (burning nothing).
     /// @param enterprise The enterprise.
     /// @param year The compliance year.
-    function pass(address enterprise, uint16 year) external;
+    function accept(address enterprise, uint16 year) external;
 
     /// @notice Rejects the application with a reason. Regulator only; state Applied.
     /// @dev Reverts WrongState or MissingReason.
