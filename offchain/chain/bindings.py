@@ -78,12 +78,39 @@ class AgencyStatus(SolidityEnum):
     REVOKED = 3
 
 
+class ComplianceState(SolidityEnum):
+    """`ICompliance.ComplianceState`: where an enterprise-year stands in the compliance cycle."""
+
+    NONE = 0
+    NOTIFIED = 1
+    ACKNOWLEDGED = 2
+    APPLIED = 3
+    REJECTED = 4
+    FULFILLED = 5
+    DEFAULTED = 6
+
+
+class ComplianceStatus(SolidityEnum):
+    """`ICompliance.ComplianceStatus`: A covered, B deficit, C verified emissions missing."""
+
+    NONE = 0
+    A = 1
+    B = 2
+    C = 3
+
+    @property
+    def letter(self) -> str:
+        return "-" if self is ComplianceStatus.NONE else self.name
+
+
 # Each enum by the name Solidity declares it under.
 ENUMS: dict[str, type[SolidityEnum]] = {
     "Status": EntryStatus,
     "Storage": StorageMode,
     "State": VerificationState,
     "AgencyStatus": AgencyStatus,
+    "ComplianceState": ComplianceState,
+    "ComplianceStatus": ComplianceStatus,
 }
 
 # The AccessControl roles of UserAuth; the regulator holds DEFAULT_ADMIN_ROLE.
@@ -157,6 +184,8 @@ def _from_abi(abi_type: str, value: Any, hint: Any) -> Any:
         return "0x" + bytes(value).hex()
     if abi_type == "bytes2":
         return bytes(value).decode("ascii", "replace")
+    if abi_type == "bytes16":
+        return bytes(value).rstrip(b"\x00").decode("ascii", "replace")
     if abi_type == "bytes":
         return bytes(value)
     return value
@@ -171,6 +200,8 @@ def _to_abi(abi_type: str, value: Any) -> Any:
         return bytes.fromhex(value[2:]) if value else ZERO32
     if abi_type == "bytes2":
         return value.encode("ascii")
+    if abi_type == "bytes16":
+        return short_label(value)
     if isinstance(value, SolidityEnum):
         return int(value)
     return value
@@ -542,6 +573,95 @@ class QuotaAllocation(Struct):
     surrendered: int  # micro-tonnes CO2e
 
 
+# -- Compliance --------------------------------------------------------------------------------
+
+
+def short_label(text: str) -> bytes:
+    """A short ASCII label (an offset's kind, e.g. `CCER`) as `bytes16`, zero-padded."""
+    raw = text.encode("ascii", "strict") if text.isascii() else b""
+    if not raw or len(raw) > 16:
+        raise ValueError(f"{text!r} is not 1 to 16 ASCII characters")
+    return raw.ljust(16, b"\x00")
+
+
+@dataclass(frozen=True)
+class ComplianceCycle(Struct):
+    """The rules of one year's compliance cycle, part of every notice of the year."""
+
+    SOLIDITY = "Compliance.Cycle"
+    ABI = (
+        ("deadline", "uint40"),
+        ("ackWindow", "uint32"),
+        ("offsetCapBps", "uint16"),
+        ("rules", "bytes32"),
+    )
+
+    deadline: int  # block timestamp; 0 when the cycle is not open
+    ack_window: int  # seconds
+    offset_cap_bps: int  # basis points of the verified emissions
+    rules: str | None  # SHA-256 of the rules document
+
+    @property
+    def open(self) -> bool:
+        return self.deadline != 0
+
+    def cap(self, verified: int) -> int:
+        """Offsets accepted at most against `verified` micro-tonnes (rounded down, as on chain)."""
+        return verified * self.offset_cap_bps // 10_000
+
+
+@dataclass(frozen=True)
+class Offset(Struct):
+    """One offset an enterprise applies with."""
+
+    SOLIDITY = "Compliance.Offset"
+    ABI = (("amount", "uint64"), ("kind", "bytes16"), ("evidence", "bytes32"))
+
+    amount: int  # micro-tonnes CO2e
+    kind: str  # e.g. CCER
+    evidence: str  # SHA-256 of the evidence
+
+
+@dataclass(frozen=True)
+class ComplianceEntry(Struct):
+    """Where an enterprise-year stands in the compliance cycle."""
+
+    SOLIDITY = "Compliance.Entry"
+    ABI = (
+        ("state", "uint8"),
+        ("quota", "uint64"),
+        ("notifiedAt", "uint40"),
+        ("acknowledgedAt", "uint40"),
+        ("appliedAt", "uint40"),
+        ("reviewedAt", "uint40"),
+        ("fulfilledAt", "uint40"),
+        ("verified", "uint64"),
+        ("offsets", "uint64"),
+        ("offsetsHash", "bytes32"),
+        ("surrendered", "uint64"),
+        ("shortfall", "uint64"),
+        ("frozen", "uint8"),
+        ("applications", "uint16"),
+        ("rejections", "uint16"),
+    )
+
+    state: ComplianceState
+    quota: int  # micro-tonnes CO2e
+    notified_at: int
+    acknowledged_at: int
+    applied_at: int
+    reviewed_at: int
+    fulfilled_at: int
+    verified: int  # micro-tonnes CO2e
+    offsets: int  # micro-tonnes CO2e
+    offsets_hash: str | None
+    surrendered: int  # micro-tonnes CO2e
+    shortfall: int  # micro-tonnes CO2e
+    frozen: ComplianceStatus
+    applications: int
+    rejections: int
+
+
 STRUCTS: tuple[type[Struct], ...] = (
     Entry,
     Revision,
@@ -561,6 +681,9 @@ STRUCTS: tuple[type[Struct], ...] = (
     Rejection,
     VerificationSummary,
     QuotaAllocation,
+    ComplianceCycle,
+    Offset,
+    ComplianceEntry,
 )
 
 

@@ -8,7 +8,7 @@ meaning, so a cached document never goes stale.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from eth_abi import decode, encode
@@ -24,10 +24,14 @@ from offchain.chain.bindings import (
     ROLES,
     Agency,
     AgencyStatus,
+    ComplianceCycle,
+    ComplianceEntry,
+    ComplianceStatus,
     EnterpriseContracts,
     Entry,
     EntryStatus,
     Profile,
+    QuotaAllocation,
     Record,
     Rejection,
     Revision,
@@ -98,6 +102,27 @@ class YearLock:
     frozen: bool
     rectifiable: bool
     state: VerificationState
+
+
+@dataclass(frozen=True)
+class CompliancePosition:
+    """Where one enterprise stands in a year's compliance cycle, as one batch reads it."""
+
+    carbon: str
+    profile: Profile
+    entry: ComplianceEntry
+    live: ComplianceStatus
+    frozen: ComplianceStatus
+    verification: VerificationSummary
+    allocation: QuotaAllocation
+    balance: int = 0  # micro-tonnes CO2e the enterprise's quota account holds
+
+    @property
+    def verified(self) -> int | None:
+        """Verified emissions once the verification is closed, micro-tonnes CO2e."""
+        if self.verification.state is VerificationState.CLOSED:
+            return self.verification.verified_emissions
+        return None
 
 
 @dataclass(frozen=True)
@@ -211,11 +236,15 @@ class ChainReader:
 
     def decode(self, kind: str, function: str, answer: dict[str, Any]) -> Any:
         """The value a batched read returned (the first output), or RevertError naming why not."""
+        return self.decode_all(kind, function, answer)[0]
+
+    def decode_all(self, kind: str, function: str, answer: dict[str, Any]) -> tuple[Any, ...]:
+        """Every output of a batched read, or RevertError naming why not."""
         if "error" in answer:
             raise RevertError(self.errors.reason_of_answer(answer))
         result = answer.get("result") or "0x"
         try:
-            return decode(self._function(kind, function).outputs, bytes.fromhex(result[2:]))[0]
+            return tuple(decode(self._function(kind, function).outputs, bytes.fromhex(result[2:])))
         except Exception as exc:  # no contract there, or not one of this kind
             raise ChainError(
                 f"{kind}.{function} answered something unreadable: {result[:74]}"
@@ -394,6 +423,77 @@ class ChainReader:
         functions = self.singleton("CarbonVerification").functions
         raw = self.call(functions.rejections(carbon, year), f"rejections of {year}")
         return [Rejection.decode(r) for r in raw]
+
+    # -- quota and compliance --------------------------------------------------------------------
+
+    def compliance_cycle(self, year: int) -> ComplianceCycle:
+        functions = self.singleton("Compliance").functions
+        return ComplianceCycle.decode(self.call(functions.cycle(year), f"cycle of {year}"))
+
+    def compliance(self, carbon: str, year: int) -> ComplianceEntry:
+        functions = self.singleton("Compliance").functions
+        raw = self.call(functions.compliance(carbon, year), f"compliance of {year}")
+        return ComplianceEntry.decode(raw)
+
+    def notified(self, year: int) -> list[str]:
+        """The enterprises notified for `year`, in order of notice."""
+        functions = self.singleton("Compliance").functions
+        return self.pages(
+            lambda offset, limit: functions.notifiedPage(year, offset, limit),
+            f"notices of {year}",
+        )
+
+    def compliance_positions(
+        self, year: int, enterprises: Sequence[str] | None = None
+    ) -> list["CompliancePosition"]:
+        """Where each enterprise notified for `year` (or each of `enterprises`) stands: its
+        profile, cycle entry, live and frozen status, verification and quota, read in two
+        batched round trips after the list of notices."""
+        carbons = list(self.notified(year) if enterprises is None else enterprises)
+        compliance = self.manifest.address("Compliance")
+        verification = self.manifest.address("CarbonVerification")
+        quota = self.manifest.address("CarbonQuota")
+        requests: list[Request] = []
+        for carbon in carbons:
+            requests += [
+                self.eth_call("EnterpriseCarbon", carbon, "profile", [], None),
+                self.eth_call("Compliance", compliance, "compliance", [carbon, year], None),
+                self.eth_call("Compliance", compliance, "status", [carbon, year], None),
+                self.eth_call(
+                    "CarbonVerification", verification, "verification", [carbon, year], None
+                ),
+                self.eth_call("CarbonQuota", quota, "allocation", [carbon, year], None),
+            ]
+        answers = self.batch(requests)
+        found = []
+        for n, carbon in enumerate(carbons):
+            profile, entry, status, summary, allocation = answers[5 * n : 5 * n + 5]
+            live, frozen = self.decode_all("Compliance", "status", status)
+            found.append(
+                CompliancePosition(
+                    carbon=carbon,
+                    profile=Profile.decode(self.decode("EnterpriseCarbon", "profile", profile)),
+                    entry=ComplianceEntry.decode(self.decode("Compliance", "compliance", entry)),
+                    live=ComplianceStatus(live),
+                    frozen=ComplianceStatus(frozen),
+                    verification=VerificationSummary.decode(
+                        self.decode("CarbonVerification", "verification", summary)
+                    ),
+                    allocation=QuotaAllocation.decode(
+                        self.decode("CarbonQuota", "allocation", allocation)
+                    ),
+                )
+            )
+        balances = self.batch(
+            [
+                self.eth_call("CarbonQuota", quota, "balanceOf", [p.allocation.account], None)
+                for p in found
+            ]
+        )
+        return [
+            replace(p, balance=self.decode("CarbonQuota", "balanceOf", b))
+            for p, b in zip(found, balances, strict=True)
+        ]
 
     def series_list(self) -> list[str]:
         """Every series the index knows, e.g. `GB_01_factor`."""

@@ -14,6 +14,7 @@ import click
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
 
+    from offchain.actions.compliance import ComplianceDesk
     from offchain.actions.verification import Workflow
     from offchain.chain.manifest import Manifest
     from offchain.chain.reader import ChainReader
@@ -101,6 +102,13 @@ class App:
         from offchain.actions.verification import Workflow
 
         return Workflow(self.reader, self.tx)
+
+    @cached_property
+    def compliance(self) -> "ComplianceDesk":
+        """The compliance cycle's steps over the reader and the transactor."""
+        from offchain.actions.compliance import ComplianceDesk
+
+        return ComplianceDesk(self.reader, self.tx)
 
     def signer(self, spec: str) -> "LocalAccount":
         """The account `spec` names (dev:N, env:VAR or keystore:PATH) on the node's chain."""

@@ -37,6 +37,26 @@ ENTERPRISE = click.option(
     callback=_credit_code,
     help="Unified social credit code (统一社会信用代码) of the enterprise.",
 )
+OPTIONAL_ENTERPRISE = click.option(
+    "--enterprise",
+    "credit_code",
+    default=None,
+    callback=_credit_code,
+    help="Only this enterprise (unified social credit code).",
+)
+
+
+def _credit_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    return [code for code in (_credit_code(ctx, param, v) for v in values) if code is not None]
+
+
+ENTERPRISES = click.option(
+    "--enterprise",
+    "credit_codes",
+    multiple=True,
+    callback=_credit_codes,
+    help="Unified social credit code of an enterprise (repeatable; default: all concerned).",
+)
 CREDIT_CODE = click.option(
     "--credit-code",
     required=True,

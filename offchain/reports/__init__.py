@@ -1,0 +1,1 @@
+"""What people decide from: reports, regulator statistics, alarms."""
