@@ -16,8 +16,8 @@ RECORDS_PER_ENTERPRISE = 13
 @options.folder("--work", ".demo", "Folder for the generated activity data and evidence files.")
 @pass_app
 def demo_command(app: App, work: Path) -> None:
-    """Onboard three sample enterprises, submit their 2023 records, and have the agency verify
-    every year (local chain; idempotent)."""
+    """Onboard three sample enterprises, submit their 2023 records, have the agency verify every
+    year, and run the year's compliance cycle (local chain; moves chain time; idempotent)."""
     from offchain.core.units import tonnes
     from offchain.demo import run as demo
 
@@ -46,7 +46,43 @@ def demo_command(app: App, work: Path) -> None:
         for report in outcome.reports:
             for check in (c for c in report.checks if c.status == "fail"):
                 click.echo(f"  failed: {check.subject}: {check.reason}")
+    _compliance(app, work)
     click.echo(
         f"reports in {work / 'reports'}; {tx.sent} transactions, {tx.gas_used:,} gas "
         "this run (0 when everything was already on chain)"
     )
+
+
+def _compliance(app: App, work: Path) -> None:
+    """The compliance cycle of the verified year, and where each enterprise ended."""
+    from offchain.core.units import tonnes
+    from offchain.demo import compliance
+
+    with progress(6, "compliance") as bar:
+        outcome = compliance.run(
+            app.reader, app.tx, app.store, work, progress=lambda _step: bar.update(1)
+        )
+    if outcome.alarms_before_deadline:
+        click.echo("\nalarms before the deadline:")
+        for alarm in outcome.alarms_before_deadline:
+            click.echo(f"  {alarm.kind:18} {alarm.credit_code}  {alarm.detail}")
+    click.echo(
+        f"\n{'enterprise':24} {'state':10} {'quota':>16} {'verified':>16} {'offsets':>14} "
+        f"{'surrendered':>16} {'shortfall':>16} status"
+    )
+    for p in outcome.positions:
+        entry = p.entry
+        click.echo(
+            f"{p.profile.credit_code:24} {entry.state:10} {tonnes(entry.quota):>16} "
+            f"{tonnes(entry.verified):>16} {tonnes(entry.offsets):>14} "
+            f"{tonnes(p.allocation.surrendered):>16} {tonnes(entry.shortfall):>16} "
+            f"{p.live.letter} (at the deadline {p.frozen.letter}), "
+            f"{entry.applications} applications, {entry.rejections} rejected"
+        )
+    for code, reason in outcome.rejections.items():
+        click.echo(f"  {code} rejected: {reason}")
+    for rate in outcome.rates:
+        click.echo(
+            f"compliance rate {rate.rate:.1%}: {rate.fulfilled} of {rate.due} fulfilled "
+            f"({rate.on_time} on time, {rate.late} late), {rate.not_completed} not completed"
+        )
