@@ -30,6 +30,7 @@ COMMANDS = {
     "verification": "offchain.cli.verification:verification",
     "verify": "offchain.cli.verify:verify_command",
     "demo": "offchain.cli.demo:demo_command",
+    "inspect": "offchain.cli.inspect:inspect",
 }
 
 
