@@ -48,26 +48,36 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _shown(value: Any) -> str:
-    """A value in a table cell: JSON for structures, `-` for nothing."""
+# Hex longer than this (a document's bytes in an EntryContent event) is cut in tables.
+LONG_HEX = 66
+
+
+def _shown(value: Any, labels: dict[str, str] | None = None) -> str:
+    """A value in a table cell: JSON for structures, `-` for nothing, long hex cut, and a
+    suite address followed by what the suite calls it."""
     import json
 
     if value is None:
         return "-"
     if isinstance(value, dict | list):
         return json.dumps(plain(value), ensure_ascii=False)
-    return str(value)
+    text = str(value)
+    if labels and text.lower() in labels:
+        return f"{text} ({labels[text.lower()]})"
+    if text.startswith("0x") and len(text) > LONG_HEX:
+        return f"{text[:LONG_HEX]}… ({(len(text) - 2) // 2} bytes)"
+    return text
 
 
-def _arguments(args: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={_shown(v)}" for k, v in args.items())
+def _arguments(args: dict[str, Any], labels: dict[str, str] | None = None) -> str:
+    return ", ".join(f"{k}={_shown(v, labels)}" for k, v in args.items())
 
 
-def _events_table(rows: list["EventRow"], title: str) -> None:
+def _events_table(rows: list["EventRow"], title: str, labels: dict[str, str]) -> None:
     table(
         ["block", "time", "transaction", "sender", "contract", "event", "arguments"],
         [
-            [r.block, when(r.time), r.tx, r.sender, r.contract, r.event, _arguments(r.args)]
+            [r.block, when(r.time), r.tx, r.sender, r.contract, r.event, _arguments(r.args, labels)]
             for r in rows
         ],
         title=title,
@@ -128,14 +138,14 @@ def inspect_events(
     suite, catalog = _suite(app)
     found = suite.resolve(target)
     addresses = [found.address]
-    if found.role == "enterprise" and found.kind == "EnterpriseCarbon":
-        addresses.append(app.reader.profile(found.address).data_layer)
-    labels = {a: t.label for a, t in suite.directory.items()}
+    if found.address in suite.enterprises:
+        addresses.append(suite.enterprises[found.address][1])
+    labels = suite.labels
     rows = history(app.reader, catalog, addresses, labels, from_block, kinds)
     if as_json:
         emit(plain(rows))
         return
-    _events_table(rows, f"events of {found.label}")
+    _events_table(rows, f"events of {found.label}", labels)
 
 
 @inspect.command("tx")
@@ -148,12 +158,12 @@ def inspect_tx_command(app: App, tx_hash: str, as_json: bool) -> None:
     from offchain.inspect.tx import inspect_tx
 
     suite, catalog = _suite(app)
-    labels = {a: t.label for a, t in suite.directory.items()}
+    labels = suite.labels
     view = inspect_tx(app.reader, catalog, tx_hash, labels)
     if as_json:
         emit(plain(view))
         return
-    call = f"{view.function}({_arguments(view.args)})" if view.function else "-"
+    call = f"{view.function}({_arguments(view.args, labels)})" if view.function else "-"
     rows = [
         ("status", view.status),
         ("block", f"{view.block} ({when(view.time)})"),
@@ -166,7 +176,7 @@ def inspect_tx_command(app: App, tx_hash: str, as_json: bool) -> None:
     ]
     table(["field", "value"], [(k, _shown(v)) for k, v in rows], title=view.hash)
     if view.events:
-        _events_table(view.events, "events")
+        _events_table(view.events, "events", labels)
 
 
 @inspect.command("index")
@@ -205,7 +215,7 @@ def inspect_index(app: App, as_json: bool) -> None:
         rows,
         title=f"CarbonIndex {view.address}",
     )
-    _events_table(view.upgrades, "upgrades")
+    _events_table(view.upgrades, "upgrades", suite.labels)
 
 
 @inspect.command("enterprise")

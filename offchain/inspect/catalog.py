@@ -104,6 +104,8 @@ def plain(param: AbiItem, value: Any) -> Any:
             return value
     if kind == "bytes32" and bytes(value) in ROLE_NAMES and "role" in param.get("name", "").lower():
         return ROLE_NAMES[bytes(value)]
+    if kind == "bytes2":  # the suite's industry codes, two ASCII digits (as the bindings read them)
+        return bytes(value).decode("ascii", "replace")
     if isinstance(value, bytes):
         return "0x" + value.hex()
     return value

@@ -75,7 +75,7 @@ def read_index(reader: ChainReader, catalog: Catalog, suite: Suite) -> IndexView
             current[s] = reader.decode("CarbonIndex", "latest", answer)
         except RevertError:  # every name of the series is deprecated
             current[s] = None
-    labels = {a: t.label for a, t in suite.directory.items()}
+    labels = suite.labels
     registered = {
         row.args["name"]: row
         for row in history(reader, catalog, [address], labels, kinds=["Registered"])

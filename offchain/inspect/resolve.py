@@ -128,10 +128,10 @@ class Suite:
             add(Target(layer, "DataLayer", f"DataLayer of {code}", "enterprise"))
         return targets
 
-    def label(self, address: str) -> str:
-        """What the suite calls `address`, or the address itself."""
-        target = self.directory.get(address.lower())
-        return target.label if target is not None else to_checksum_address(address)
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """What the suite calls each of its contracts, by lower-case address."""
+        return {address: target.label for address, target in self.directory.items()}
 
     def resolve(self, text: str) -> Target:
         """The contract an address, a name of the deployment, a credit code or an index name
