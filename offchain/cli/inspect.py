@@ -228,9 +228,10 @@ def inspect_enterprise(app: App, credit_code: str, year: int | None, as_json: bo
     rectifications linked), its verification with every verdict, and its compliance state."""
     from offchain.core.credit_code import normalise
     from offchain.core.units import tonnes
+    from offchain.inspect.catalog import Catalog
     from offchain.inspect.enterprise import read_enterprise
 
-    view = read_enterprise(app.reader, normalise(credit_code), year)
+    view = read_enterprise(app.reader, Catalog.of(app.manifest), normalise(credit_code), year)
     if as_json:
         emit(plain(view))
         return
@@ -313,17 +314,16 @@ def inspect_sources(app: App, check: bool, export_dir: Path | None, as_json: boo
     if not check and export_dir is None:
         raise click.UsageError("say --check, --export DIR or both")
     verifier = Verifier(app.reader, compile_sources())
-    if export_dir is not None:
-        written = verifier.export(export_dir)
-        if not as_json:
-            click.echo(f"{len(written)} contracts exported to {export_dir}")
+    exported = [str(path) for path in verifier.export(export_dir)] if export_dir else []
+    if exported and not as_json:
+        click.echo(f"{len(exported)} contracts exported to {export_dir}")
     if not check:
         if as_json:
-            emit([str(path) for path in written])
+            emit(exported)
         return
     checks = verifier.check()
     if as_json:
-        emit(plain(checks))
+        emit({"exported": exported, "checks": plain(checks)} if exported else plain(checks))
     else:
         table(
             ["contract", "address", "compared with", "match"],

@@ -40,6 +40,7 @@ class Target:
     kind: str
     label: str
     role: str  # proxy, implementation, beacon or enterprise
+    credit_code: str | None = None  # an enterprise's
 
 
 def slot_address(word: str | None) -> str | None:
@@ -124,8 +125,12 @@ class Suite:
             kind = self.beacons.get(holder) or targets[holder.lower()].kind
             add(Target(address, kind, f"{kind} implementation", "implementation"))
         for carbon, (code, layer) in self.enterprises.items():
-            add(Target(carbon, "EnterpriseCarbon", f"EnterpriseCarbon of {code}", "enterprise"))
-            add(Target(layer, "DataLayer", f"DataLayer of {code}", "enterprise"))
+            add(
+                Target(
+                    carbon, "EnterpriseCarbon", f"EnterpriseCarbon of {code}", "enterprise", code
+                )
+            )
+            add(Target(layer, "DataLayer", f"DataLayer of {code}", "enterprise", code))
         return targets
 
     @cached_property
@@ -163,4 +168,5 @@ class Suite:
 
     def enterprise(self, code: str) -> Target:
         carbon = self.reader.enterprise(code).carbon
-        return Target(carbon, "EnterpriseCarbon", f"EnterpriseCarbon of {code}", "enterprise")
+        label = f"EnterpriseCarbon of {code}"
+        return Target(carbon, "EnterpriseCarbon", label, "enterprise", code)

@@ -232,7 +232,6 @@ class Deployed:
 
     target: Target
     contract: str | None
-    credit_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -259,7 +258,7 @@ def deployed_contracts(suite: Suite) -> list[Deployed]:
         elif target.role == "beacon":
             found.append(Deployed(target, BEACON))
         else:
-            found.append(Deployed(target, None, target.label.rsplit(" ", 1)[-1]))
+            found.append(Deployed(target, None))
     return found
 
 
@@ -299,10 +298,10 @@ class Verifier:
             runtime = bytes.fromhex(code[2:])
             target = item.target
             if item.contract is None:
-                carbon, layer = predicted_enterprise(factory, item.credit_code or "")
+                carbon, layer = predicted_enterprise(factory, target.credit_code or "")
                 expected = carbon if target.kind == "EnterpriseCarbon" else layer
                 ok = (
-                    runtime
+                    bool(runtime)
                     and expected == target.address
                     and slot_of[target.address] == beacon_of.get(target.kind)
                 )

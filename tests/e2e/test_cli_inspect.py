@@ -3,6 +3,8 @@ and a verified year, a role granted and another revoked, and a transaction that 
 
 import json
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from e2e_support import AGENCY, OUTSIDER, REGULATOR, WRITER, cli_onboard, submit_args
@@ -13,9 +15,11 @@ from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.core import crypto
 from offchain.core.credit_code import with_check
+from offchain.inspect.catalog import Catalog
 from offchain.inspect.contracts import describe
+from offchain.inspect.enterprise import read_enterprise
 from offchain.inspect.resolve import Suite
-from offchain.inspect.sources import Match, Verifier, compile_sources, solc
+from offchain.inspect.sources import Match, Verifier, compile_sources, find_creations, solc
 
 CODE = with_check("91110000EXPLR0001")
 YEAR = 2023
@@ -26,20 +30,34 @@ ONE_LINE = re.compile(r"\AError: [^\n]+\n\Z")
 def explored(carbon, reader, activity_module, evidence_module):
     """What the tests inspect: hashes of the role and failed transactions, and the record."""
     cli_onboard(carbon, CODE, "巡检示范电厂")
-    submitted = carbon(
-        *submit_args(CODE, activity_module, "2023年4月", "dev:3", evidence_module),
-        *("--writer", "dev:4"),
+    may = _variant(activity_module, "may.json", period={"year": YEAR, "month": 5})
+    for activity, title in ((activity_module, "2023年4月"), (may, "2023年5月")):
+        submitted = carbon(
+            *submit_args(CODE, activity, title, "dev:3", evidence_module), "--writer", "dev:4"
+        )
+        assert submitted.exit_code == 0, submitted.output
+    which = ("--enterprise", CODE, "--year", str(YEAR))
+    invalidated = carbon(
+        *("enterprise", "invalidate", *which, "--index", "1"),
+        *("--reason", "电表读数录入错误", "--as", "dev:3"),
     )
-    assert submitted.exit_code == 0, submitted.output
+    assert invalidated.exit_code == 0, invalidated.output
+    why = activity_module.parent / "rectification.txt"
+    why.write_text("整改说明: 四月台账更正\n", "utf-8")
+    rectified = carbon(
+        *("enterprise", "rectify", *which, "--index", "0", "--title", "2023年4月(整改后)"),
+        *("--activity", str(_variant(activity_module, "april2.json", title="四月(整改后)"))),
+        *("--rectification-evidence", str(why), "--as", "dev:3", "--writer", "dev:4"),
+        *(arg for path in evidence_module for arg in ("--evidence", str(path))),
+    )
+    assert rectified.exit_code == 0, rectified.output
     tx = Transactor(reader.w3, reader.errors)
     flow = Workflow(reader, tx)
     carbon_address = reader.enterprise(CODE).carbon
     flow.approve(REGULATOR, AGENCY.address, crypto.public_key_of(bytes(AGENCY.key)), "核查", "L")
     flow.open_and_assign(REGULATOR, carbon_address, YEAR, AGENCY.address)
-    (record,) = reader.records(carbon_address, YEAR)
-    flow.record(
-        AGENCY, carbon_address, YEAR, VerdictSubmission(True, record.result, "0x" + "ab" * 32, "")
-    )
+    valid = sum(r.result for r in reader.records(carbon_address, YEAR) if r.valid)
+    flow.record(AGENCY, carbon_address, YEAR, VerdictSubmission(True, valid, "0x" + "ab" * 32, ""))
     keys = reader.singleton("KeyDirectory").functions
     granted = tx.send(REGULATOR, keys.grantRole(ROLES["DATA_WRITER"], OUTSIDER.address), "grant")
     tx.send(REGULATOR, keys.grantRole(ROLES["STANDARDS_EDITOR"], WRITER.address), "grant")
@@ -49,6 +67,15 @@ def explored(carbon, reader, activity_module, evidence_module):
         "failed": _failed_deprecation(reader),
         "carbon": carbon_address,
     }
+
+
+def _variant(activity: Path, name: str, **changes: Any) -> Path:
+    """A copy of the activity document with some top-level fields changed."""
+    document = json.loads(activity.read_text("utf-8"))
+    document.update(changes)
+    path = activity.parent / name
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    return path
 
 
 def _failed_deprecation(reader: ChainReader) -> str:
@@ -112,10 +139,12 @@ def test_events_of_an_enterprise_are_decoded_oldest_first_with_their_sender(carb
     rows = inspect_json(carbon, "events", CODE)
     blocks = [(r["block"], r["log_index"]) for r in rows]
     assert blocks == sorted(blocks)
-    (submitted,) = [r for r in rows if r["event"] == "RecordSubmitted"]
-    assert submitted["args"]["title"] == "2023年4月" and submitted["args"]["year"] == YEAR
-    assert submitted["contract"] == f"EnterpriseCarbon of {CODE}"
-    assert submitted["sender"] == "0x90F79bf6EB2c4f870365E785982E1f101E93b906"  # dev:3
+    submitted = [r for r in rows if r["event"] == "RecordSubmitted"]
+    titles = [r["args"]["title"] for r in submitted]
+    assert titles == ["2023年4月", "2023年5月", "2023年4月(整改后)"]
+    assert submitted[0]["args"]["year"] == YEAR
+    assert submitted[0]["contract"] == f"EnterpriseCarbon of {CODE}"
+    assert submitted[0]["sender"] == "0x90F79bf6EB2c4f870365E785982E1f101E93b906"  # dev:3
     assert any(r["contract"] == f"DataLayer of {CODE}" for r in rows)
 
 
@@ -151,6 +180,20 @@ def test_a_transaction_shows_its_call_and_events_decoded(carbon, explored):
     assert shown.exit_code == 0 and "grantRole(role=DATA_WRITER" in shown.output
 
 
+def test_a_contract_creation_names_the_contract_it_made_and_its_constructors_events(
+    carbon, explored, reader
+):
+    proxy = reader.manifest.address("KeyDirectory")
+    (creation,) = find_creations(reader, [proxy]).values()
+    view = inspect_json(carbon, "tx", creation.tx)
+    assert view["created"] == proxy and view["to"] is None and view["function"] is None
+    assert view["events"][0]["event"] == "Upgraded"
+    assert (
+        view["events"][0]["args"]["implementation"]
+        == reader.manifest.implementations["KeyDirectory"]
+    )
+
+
 def test_the_index_lists_each_name_with_registrar_transaction_and_the_upgrade_history(
     carbon, explored, reader
 ):
@@ -166,18 +209,38 @@ def test_the_index_lists_each_name_with_registrar_transaction_and_the_upgrade_hi
     assert ("CarbonIndex", "ProxyTracked") in upgraded
 
 
-def test_an_enterprise_shows_its_record_and_the_verdict_on_its_year(carbon, explored):
+def test_an_enterprise_shows_its_records_invalidated_with_the_reason_and_rectified_with_links(
+    carbon, explored
+):
     view = inspect_json(carbon, "enterprise", CODE, "--year", str(YEAR))
     assert view["profile"]["name"] == "巡检示范电厂"
     (year,) = view["years"]
-    (record,) = year["records"]
-    assert record["title"] == "2023年4月" and record["record"]["valid"]
+    april, may, rectified = year["records"]
+    assert (april["title"], april["record"]["valid"], april["replaced_by"]) == (
+        "2023年4月",
+        False,
+        2,
+    )
+    assert (may["record"]["valid"], may["invalidation_reason"]) == (False, "电表读数录入错误")
+    assert (rectified["title"], rectified["replaces"]) == ("2023年4月(整改后)", 0)
+    assert rectified["record"]["valid"] and rectified["record"]["rectification_evidence"]
+    shown = carbon("inspect", "enterprise", CODE)
+    assert shown.exit_code == 0, shown.output
+    assert "invalidated: 电表读数录入错误" in shown.output and "rectified by #2" in shown.output
+
+
+def test_an_enterprise_shows_the_verdict_on_its_year(carbon, explored):
+    (year,) = inspect_json(carbon, "enterprise", CODE)["years"]
     assert year["verification"]["state"] == "Passed"
     (verdict,) = year["verdicts"]
     assert verdict["passed"] and verdict["agency"] == AGENCY.address
     assert year["compliance"] is None  # the deployment has no Compliance contract
-    shown = carbon("inspect", "enterprise", CODE)
-    assert shown.exit_code == 0 and "2023年4月" in shown.output and "passed" in shown.output
+
+
+def test_an_enterprise_with_every_year_takes_two_round_trips(explored, reader):
+    fresh = ChainReader(reader.provider.endpoint_uri, reader.manifest)
+    read_enterprise(fresh, Catalog.of(fresh.manifest), CODE, None)
+    assert fresh.round_trips == 2
 
 
 @pytest.mark.parametrize(
@@ -186,6 +249,8 @@ def test_an_enterprise_shows_its_record_and_the_verdict_on_its_year(carbon, expl
         (("contract", "0x" + "12" * 20), "is no contract of this deployment"),
         (("contract", "GB_09_factor_20231001_0000"), "no standard named"),
         (("events", with_check("91110000NEMPTY001")), "no enterprise with credit code"),
+        (("enterprise", with_check("91110000NEMPTY001")), "no enterprise with credit code"),
+        (("enterprise", "91110000NEMPTY0010"), "its check character is"),
         (("events", "KeyDirectory", "--kind", "Nothing"), "no suite contract emits Nothing"),
         (("tx", "0x" + "00" * 32), "knows no mined transaction"),
         (("tx", "0x1234"), "is not a transaction hash"),
