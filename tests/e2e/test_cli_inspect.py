@@ -361,3 +361,27 @@ def test_the_export_derives_a_factory_made_beacons_constructor_arguments(
     factory = reader.manifest.address("EnterpriseFactory")
     assert info["constructor_arguments"][-40:].lower() == factory[2:].lower()
     assert info["creation_transaction"] is not None
+
+
+def test_a_deprecated_name_is_marked_with_its_reason_and_the_series_has_no_current_name(
+    carbon, explored, reader
+):
+    name = "GB_02_formula_20231001_0000"
+    call = reader.index.functions.deprecate(name, "被新版替代")
+    Transactor(reader.w3, reader.errors).send(REGULATOR, call, f"deprecate {name}")
+    view = inspect_json(carbon, "index")
+    (series,) = [s for s in view["series"] if s["series"] == "GB_02_formula"]
+    assert series["current"] is None
+    assert [(n["name"], n["deprecated"]) for n in series["names"]] == [(name, "被新版替代")]
+    shown = carbon("inspect", "index")
+    assert "deprecated: 被新版替代" in shown.output
+
+
+def test_a_standard_by_index_name_is_its_library_with_its_revisions(carbon, explored):
+    view = inspect_json(carbon, "contract", "GB_01_factor_20231001_0000")
+    assert (view["kind"], view["proxy"]) == ("FactorLibrary", "UUPS (ERC-1967)")
+    assert view["state"]["revisionCount"] == 1
+    assert (
+        view["state"]["latest"]["number"] == 0 and view["state"]["latest"]["revision_"]["version"]
+    )
+    assert view["state"]["metadata"]["industryCode"] == "01"
