@@ -36,6 +36,7 @@ ROLE_REVOKED = "0x" + keccak(text="RoleRevoked(bytes32,address,address)").hex()
 # Views that say nothing about this contract's state: role ids, the UUPS interface version, and
 # proxiableUUID (which a proxy refuses by design); version and implementation are shown apart.
 SKIPPED_VIEWS = {"proxiableUUID", "UPGRADE_INTERFACE_VERSION", "version", "implementation"}
+_SLOTS = (IMPLEMENTATION_SLOT, BEACON_SLOT, ADMIN_SLOT)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class ContractView:
     kind: str
     label: str
     code_size: int
-    proxy: str  # "UUPS (ERC-1967)", "beacon proxy (ERC-1967)" or "none"
+    proxy: str  # "UUPS (ERC-1967)", "beacon proxy (ERC-1967)", "transparent (ERC-1967)", "none"
     implementation: str | None
     beacon: str | None
     admin: str | None  # the ERC-1967 admin slot (empty for UUPS) or a beacon's owner
@@ -108,7 +109,13 @@ def describe(reader: ChainReader, target: Target) -> ContractView:
     found = reader.batch(second)
     if beacon is not None:
         implementation = call_outputs(reader, beacon_implementation, found.pop(0))["0"]
-    proxy = "beacon proxy (ERC-1967)" if beacon else "UUPS (ERC-1967)" if implementation else "none"
+    if beacon is not None:
+        proxy = "beacon proxy (ERC-1967)"
+    elif implementation is not None:
+        # An ERC-1967 proxy with an admin is a transparent one; without, it upgrades itself.
+        proxy = "UUPS (ERC-1967)" if admin is None else "transparent (ERC-1967)"
+    else:
+        proxy = "none"
     if target.kind == BEACON:
         implementation, admin = state.pop("implementation", None), state.get("owner")
     logs = []
@@ -129,9 +136,6 @@ def describe(reader: ChainReader, target: Target) -> ContractView:
         roles_from_logs(logs),
         state,
     )
-
-
-_SLOTS = (IMPLEMENTATION_SLOT, BEACON_SLOT, ADMIN_SLOT)
 
 
 def _value(reader: ChainReader, view: AbiItem, answer: dict[str, Any]) -> Any:
