@@ -31,6 +31,7 @@ COMMANDS = {
     "verify": "offchain.cli.verify:verify_command",
     "compliance": "offchain.cli.compliance:compliance",
     "demo": "offchain.cli.demo:demo_command",
+    "inspect": "offchain.cli.inspect:inspect",
 }
 
 
