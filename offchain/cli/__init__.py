@@ -29,6 +29,7 @@ COMMANDS = {
     "agency": "offchain.cli.agency:agency",
     "verification": "offchain.cli.verification:verification",
     "verify": "offchain.cli.verify:verify_command",
+    "quota": "offchain.cli.quota:quota",
     "demo": "offchain.cli.demo:demo_command",
 }
 
