@@ -443,7 +443,11 @@ def propose_benchmark(
         pre = math.floor(Fraction(benchmark.micro_per_unit) * Fraction(prior.output) * share)
         actual = enterprise.year(year)
         output = actual.output if actual is not None else None
-        final = None if output is None else math.floor(benchmark.micro_per_unit * output)
+        final = (
+            None
+            if output is None
+            else math.floor(Fraction(benchmark.micro_per_unit) * Fraction(output))
+        )
         basis = BenchmarkBasis(benchmark, prior.output, pre, output, final)
         amount = pre if final is None else final
         shares.append(

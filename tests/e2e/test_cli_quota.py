@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from e2e_support import REGULATOR, cli_onboard
+from e2e_support import AGENCY, REGULATOR, cli_onboard, submit_args
 from PIL import Image
 
 from offchain.actions.allocation import CHART_SIZE
@@ -127,6 +127,33 @@ def test_allocate_as_json_is_the_proposal_citing_the_history_by_digest(carbon, c
     assert sum(float(e["amount"]) for e in proposal["enterprises"]) == pytest.approx(1000)
     assert store.get(proposal["history"]) == EXAMPLE.read_bytes()
     assert store.has(answer["digest"])
+
+
+def test_a_year_closed_on_chain_overrides_the_history_document(
+    carbon, covered, activity, evidence, tmp_path
+):
+    which = ["--enterprise", E1, "--year", "2023"]
+    ok(carbon(*submit_args(E1, activity, "四月", "dev:3", evidence), "--writer", "dev:4"))
+    ok(carbon("keys", "publish", "--as", "dev:5"))
+    approve = ["agency", "approve", "--address", AGENCY.address, "--name", "核查", "--licence", "L"]
+    ok(carbon(*approve, "--as", "dev:0"))
+    ok(carbon("verification", "open", *which, "--agency", AGENCY.address, "--as", "dev:0"))
+    ok(carbon("verify", *which, "--partial", "--key", "dev:5", "--submit", "--out", str(tmp_path)))
+    ok(carbon("verification", "close", *which, "--as", "dev:0"))
+    result = ok(
+        carbon(
+            *("quota", "allocate", "--year", "2024", "--rule", "average", "--json"),
+            *("--history", str(EXAMPLE)),
+        )
+    )
+    totals = json.loads(result.output)["proposal"]["trend"]["totals"]
+    # 2023: 288.324366 t verified on chain in place of the document's 2900 t for enterprise 1
+    assert totals[-1] == {
+        "year": 2023,
+        "emissions": "8128.324366",
+        "energy": "5955",
+        "enterprises": 3,
+    }
 
 
 # -- issue -----------------------------------------------------------------------------------
