@@ -36,7 +36,6 @@ BENCHMARKS = SEEDS / "allocation" / "benchmarks.json"
 DEFAULT_WINDOW = 3
 DEFAULT_SHARE = Fraction(7, 10)
 Rule = Literal["average", "benchmark"]
-RULES: tuple[Rule, ...] = ("average", "benchmark")
 # The chart's size in pixels: CHART_SIZE at CHART_DPI.
 CHART_DPI = 100
 CHART_SIZE = (1000, 600)
@@ -319,6 +318,9 @@ class Share:
 
 @dataclass(frozen=True)
 class Proposal:
+    """A year's quota under a rule: each enterprise's share, with what the rule was given (its
+    parameters and the digests of the documents it read) so that it can be reproduced."""
+
     year: int
     rule: Rule
     total: int  # micro-tonnes CO2e, the sum of the shares
@@ -546,6 +548,8 @@ class ProposedQuota:
 
 @dataclass(frozen=True)
 class ProposalFile:
+    """A proposal read back for issuing: its year, rule, digest and amounts."""
+
     year: int
     rule: Rule
     digest: str

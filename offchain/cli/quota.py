@@ -77,6 +77,8 @@ def quota() -> None:
     help="The regulator's history document (docs/allocation.md): the covered enterprises' "
     "emissions, energy use and outputs; Closed years on chain override it.",
 )
+# The defaults of --years and --share are allocation.DEFAULT_WINDOW and DEFAULT_SHARE, spelled
+# out so that --help does not import the allocation module (and jsonschema with it).
 @click.option(
     "--years",
     "window",
