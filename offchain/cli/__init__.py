@@ -25,11 +25,11 @@ COMMANDS = {
     "node": "offchain.cli.node:node",
     "enterprise": "offchain.cli.enterprise:enterprise",
     "evidence": "offchain.cli.evidence:evidence",
+    "quota": "offchain.cli.quota:quota",
     "keys": "offchain.cli.keys:keys",
     "agency": "offchain.cli.agency:agency",
     "verification": "offchain.cli.verification:verification",
     "verify": "offchain.cli.verify:verify_command",
-    "quota": "offchain.cli.quota:quota",
     "demo": "offchain.cli.demo:demo_command",
 }
 
