@@ -25,6 +25,7 @@ COMMANDS = {
     "node": "offchain.cli.node:node",
     "enterprise": "offchain.cli.enterprise:enterprise",
     "evidence": "offchain.cli.evidence:evidence",
+    "quota": "offchain.cli.quota:quota",
     "keys": "offchain.cli.keys:keys",
     "agency": "offchain.cli.agency:agency",
     "verification": "offchain.cli.verification:verification",
