@@ -104,7 +104,7 @@ class ChainEnterprise:
 def load_history(data: bytes, origin: str) -> History:
     """The regulator's history document (schema `allocation-history`), cited by its digest."""
     document = parse_json(data, origin)
-    validate(document, "allocation-history", origin)  # type: ignore[arg-type]
+    validate(document, "allocation-history", origin)
     enterprises = []
     seen: set[str] = set()
     for n, item in enumerate(document["enterprises"]):
@@ -372,7 +372,7 @@ def load_benchmarks(data: bytes, origin: str) -> dict[str, Benchmark]:
     """The benchmarks document (schema `allocation-benchmarks`), by id; one default per
     industry at most."""
     document = parse_json(data, origin)
-    validate(document, "allocation-benchmarks", origin)  # type: ignore[arg-type]
+    validate(document, "allocation-benchmarks", origin)
     found: dict[str, Benchmark] = {}
     defaults: set[str] = set()
     for item in document["benchmarks"]:
@@ -560,7 +560,7 @@ def load_proposal(data: bytes, origin: str) -> ProposalFile:
     """A proposal written by `proposal_document`, checked against its schema."""
     try:
         document = parse_json(data, origin)
-        validate(document, "quota-proposal", origin)  # type: ignore[arg-type]
+        validate(document, "quota-proposal", origin)
     except DocumentError as exc:
         raise ProposalError(str(exc)) from exc
     quotas = []

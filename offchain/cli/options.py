@@ -18,7 +18,9 @@ AS = click.option(
 )
 
 
-def _credit_code(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+def credit_code_option(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
     """Trimmed, upper-cased and checked (GB 32100-2015), so a typo is named before any call."""
     from offchain.core.credit_code import CreditCodeError, normalise
 
@@ -34,33 +36,37 @@ ENTERPRISE = click.option(
     "--enterprise",
     "credit_code",
     required=True,
-    callback=_credit_code,
+    callback=credit_code_option,
     help="Unified social credit code (统一社会信用代码) of the enterprise.",
 )
 OPTIONAL_ENTERPRISE = click.option(
     "--enterprise",
     "credit_code",
     default=None,
-    callback=_credit_code,
+    callback=credit_code_option,
     help="Only this enterprise (unified social credit code).",
 )
 
 
-def _credit_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
-    return [code for code in (_credit_code(ctx, param, v) for v in values) if code is not None]
+def credit_codes_option(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[str]:
+    return [
+        code for code in (credit_code_option(ctx, param, v) for v in values) if code is not None
+    ]
 
 
 ENTERPRISES = click.option(
     "--enterprise",
     "credit_codes",
     multiple=True,
-    callback=_credit_codes,
+    callback=credit_codes_option,
     help="Unified social credit code of an enterprise (repeatable; default: all concerned).",
 )
 CREDIT_CODE = click.option(
     "--credit-code",
     required=True,
-    callback=_credit_code,
+    callback=credit_code_option,
     help="Unified social credit code (统一社会信用代码, 18 characters, GB 32100-2015).",
 )
 # Years the contracts keep (uint16) and a carbon registry can mean.

@@ -13,14 +13,6 @@ from offchain.cli.output import emit, listing, table, when
 if TYPE_CHECKING:
     from offchain.actions.allocation import History, Proposal
 
-OPTIONAL_ENTERPRISE = click.option(
-    "--enterprise",
-    "credit_code",
-    default=None,
-    callback=options._credit_code,
-    help="Unified social credit code of one enterprise (default: every enterprise).",
-)
-
 
 def _share(_ctx: click.Context, _param: click.Parameter, value: str) -> Any:
     from decimal import Decimal, InvalidOperation
@@ -359,7 +351,7 @@ def _chain_year(app: App) -> int:
 
 
 @quota.command("balance")
-@OPTIONAL_ENTERPRISE
+@options.OPTIONAL_ENTERPRISE
 @click.option(
     "--year",
     type=click.IntRange(1900, 9999),
@@ -403,8 +395,8 @@ def quota_balance(app: App, credit_code: str | None, year: int | None, as_json: 
 
 
 @quota.command("transfer")
-@click.option("--from", "from_code", required=True, callback=options._credit_code)
-@click.option("--to", "to_code", required=True, callback=options._credit_code)
+@click.option("--from", "from_code", required=True, callback=options.credit_code_option)
+@click.option("--to", "to_code", required=True, callback=options.credit_code_option)
 @click.option("--amount", required=True, callback=_tonnes, help="tCO2e, e.g. 12.5.")
 @options.AS
 @pass_app
@@ -420,7 +412,7 @@ def quota_transfer(app: App, from_code: str, to_code: str, amount: int, signer: 
 
 
 @quota.command("history")
-@OPTIONAL_ENTERPRISE
+@options.OPTIONAL_ENTERPRISE
 @click.option(
     "--year",
     type=click.IntRange(1900, 9999),

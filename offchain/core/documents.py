@@ -18,7 +18,14 @@ from jsonschema.exceptions import ValidationError
 from offchain.errors import DocumentError
 from offchain.paths import SCHEMAS
 
-Kind = Literal["factor-library", "formula-library", "activity"]
+Kind = Literal[
+    "factor-library",
+    "formula-library",
+    "activity",
+    "allocation-history",
+    "allocation-benchmarks",
+    "quota-proposal",
+]
 
 
 def sha256_hex(data: bytes) -> str:

@@ -1,53 +1,54 @@
-"""The main job's compliance cycle (履约) for the verified sample year: the regulator issues the
-year's quota, opens the cycle (deadline, 5 % offset cap, 48 h to acknowledge, rules document)
-and notifies the three enterprises. The power plant acknowledges, applies with CCER offsets
-under the cap and is fulfilled; the grid applies with offsets over the cap, is rejected with the
-numbers, applies again at the cap and is fulfilled; the steel works never acknowledges: the
-alarms name it, and once chain time passes the deadline it is declared defaulted with its
-shortfall.
+"""The main job's compliance cycle (履约) for the verified sample year.
+
+The regulator proposes the year's quota from the history of the enterprises' emissions (the
+trend of the total, split in proportion to each one's average; `seeds/allocation/
+demo_history.json`), issues it, opens the cycle (deadline, 5 % offset cap, 48 h to acknowledge,
+rules document) and notifies the three enterprises. The power plant acknowledges, applies with
+CCER offsets under the cap and is fulfilled; the grid applies with offsets over the cap, is
+rejected with the numbers, applies again at the cap and is fulfilled; the steel works never
+acknowledges: the alarms name it, and once chain time passes the deadline it is declared
+defaulted with its shortfall.
 
 Chain time is moved (anvil's `evm_increaseTime`), so this runs on a local development chain
 only. Every step reads where the cycle stands first, so running the demo again sends nothing.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from offchain.actions import allocation, quota
+from offchain.actions.allocation import Proposal
 from offchain.actions.compliance import (
     DEFAULT_ACK_WINDOW,
     DEFAULT_OFFSET_CAP_BPS,
     ComplianceDesk,
     assess,
 )
+from offchain.actions.quota import IssueLine
 from offchain.chain.accounts import dev_account
 from offchain.chain.bindings import ComplianceCycle, ComplianceState, Offset
 from offchain.chain.reader import ChainReader, CompliancePosition
 from offchain.chain.transact import Transactor
 from offchain.core.store import DocumentStore
 from offchain.demo.run import ENTERPRISES, REGULATOR, YEAR, SampleEnterprise
-from offchain.errors import CarbonError
+from offchain.paths import SEEDS
 from offchain.reports.compliance import Alarm, Rate, alarms, rates
 
 DAY = 86400
 # How long the cycle runs from the moment it opens.
 CYCLE_DAYS = 30
-# Each enterprise's quota as a share of its verified emissions (basis points): enough for the
-# plant and the grid to cover what offsets do not, too little for the steel works.
-QUOTA_BPS = {
-    "91110000DEM0000014": 9_700,
-    "91310000DEM000002L": 9_600,
-    "91420000DEM000003J": 9_000,
-}
+# Emissions 2020–2022 falling towards a quota that lets the plant and the grid cover what their
+# offsets do not, and leaves the steel works short.
+HISTORY = SEEDS / "allocation" / "demo_history.json"
 PLANT, GRID, STEEL = (e.credit_code for e in ENTERPRISES)
-
-
-class DemoError(CarbonError):
-    """The demo's compliance cycle cannot go on (e.g. a year is not verified)."""
 
 
 @dataclass(frozen=True)
 class CycleOutcome:
+    allocation: Proposal
+    issued: list[IssueLine]
     positions: list[CompliancePosition]
     alarms_before_deadline: list[Alarm]
     rates: list[Rate]
@@ -65,10 +66,10 @@ def run(
     regulator = dev_account(REGULATOR)
     desk = ComplianceDesk(reader, tx)
     carbons = {e.credit_code: reader.enterprise(e.credit_code).carbon for e in ENTERPRISES}
-    _issue(reader, tx, carbons)
-    progress("quota issued")
     folder = work / "compliance"
     folder.mkdir(parents=True, exist_ok=True)
+    proposal, issued = _allocate(reader, tx, store, folder)
+    progress("quota issued")
     if not reader.compliance_cycle(YEAR).open:
         rules = _rules(folder)
         deadline = _now(reader) + CYCLE_DAYS * DAY
@@ -93,25 +94,33 @@ def run(
     desk.declare_default(regulator, carbons[STEEL], STEEL, YEAR)
     progress(f"{STEEL} defaulted")
     positions = reader.compliance_positions(YEAR)
-    return CycleOutcome(positions, before, rates(positions, cycle), rejections)
+    return CycleOutcome(proposal, issued, positions, before, rates(positions, cycle), rejections)
 
 
-def _issue(reader: ChainReader, tx: Transactor, carbons: dict[str, str]) -> None:
-    """Names each enterprise's administrator as its quota account and issues its quota."""
+def _allocate(
+    reader: ChainReader, tx: Transactor, store: DocumentStore, folder: Path
+) -> tuple[Proposal, list[IssueLine]]:
+    """The regulator's proposal for the year under the average rule (the trend's projection
+    split by each enterprise's 3-year average), with its chart, then issued to the accounts it
+    names: each enterprise's carbon administrator."""
+    data = HISTORY.read_bytes()
+    store.put(data)
+    history = allocation.load_history(data, str(HISTORY))
+    years = sorted({y.year for e in history.enterprises for y in e.years})
+    history = allocation.merge_chain(history, quota.chain_enterprises(reader, years), listed=True)
+    proposal = allocation.propose_average(history, YEAR)
+    document = allocation.proposal_document(proposal)
+    encoded = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    path = folder / f"allocation_{YEAR}.json"
+    path.write_bytes(encoded)
+    store.put(encoded)
+    allocation.render_chart(proposal, folder / f"allocation_{YEAR}.png")
     regulator = dev_account(REGULATOR)
-    quota = reader.singleton("CarbonQuota").functions
     for enterprise in ENTERPRISES:
-        code, carbon = enterprise.credit_code, carbons[enterprise.credit_code]
         account = dev_account(enterprise.admin).address
-        if reader.call(quota.accountOf(carbon), "quota account") != account:
-            tx.send(regulator, quota.setAccount(carbon, account), f"naming {code}'s account")
-        verified = reader.verification(carbon, YEAR).verified_emissions
-        if not verified:
-            raise DemoError(f"{code} {YEAR} is not verified; its quota cannot be set")
-        due = verified * QUOTA_BPS[code] // 10_000
-        allocated = reader.call(quota.allocation(carbon, YEAR), "allocation")[1]
-        if allocated < due:
-            tx.send(regulator, quota.issue(YEAR, carbon, due - allocated), f"issuing {code}")
+        quota.name_account(reader, tx, regulator, enterprise.credit_code, account)
+    issued = quota.issue(reader, tx, regulator, allocation.load_proposal(encoded, str(path)))
+    return proposal, issued
 
 
 def _fulfil(
