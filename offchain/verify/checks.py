@@ -9,11 +9,12 @@ from typing import Any
 from offchain.calc import plausibility
 from offchain.calc.calculator import CalculationResult
 from offchain.chain.bindings import EntryStatus, Record, StorageMode
+from offchain.core import crypto
 from offchain.core.documents import load
 from offchain.core.names import parse_index_name
 from offchain.core.units import AmountError, to_micro, tonnes
 from offchain.errors import CalculationError, CarbonError
-from offchain.verify.evidence import EvidenceJudge, Finding
+from offchain.verify.evidence import EvidenceJudge, Finding, UnreadableError
 from offchain.verify.reads import YearData
 from offchain.verify.report import Check, VerificationReport
 from offchain.verify.standards import Standards, StandardsSets
@@ -165,8 +166,18 @@ class YearAudit:
         )
 
     def _document(self, job: Job, data: bytes) -> tuple[dict[str, Any] | None, Finding]:
+        digest, opened = job.record.data, ""
+        if crypto.is_envelope(data):
+            try:
+                data, how = self.evidence.open(self.y, digest, data)
+            except UnreadableError as exc:
+                why = f"cannot verify: the activity document {digest} is {exc}"
+                return None, ("fail", why)
+            except CarbonError as exc:
+                return None, ("fail", f"activity document {digest}: {exc}")
+            opened = f"; encrypted, {how}"
         try:
-            document = load(data, "activity", f"activity document {job.record.data}")
+            document = load(data, "activity", f"activity document {digest}")
         except CarbonError as exc:
             return None, ("fail", str(exc))
         job.subject = f"{self.y.year}#{job.record.index} '{document['title']}'"
@@ -177,7 +188,7 @@ class YearAudit:
         return document, (
             "pass",
             f"strict JSON, valid against the activity schema, {len(document['records'])} "
-            "activity records",
+            f"activity records{opened}",
         )
 
     def _standards(self, job: Job, chosen: Standards) -> None:
