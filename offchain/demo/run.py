@@ -1,7 +1,9 @@
 """The main job's enterprise and verification parts: three sample enterprises of different
 industries, each with twelve monthly records and one annual aggregated record, evidence for
-every month, one enterprise's evidence encrypted for the regulator and the verification agency;
-then the agency verifies every enterprise-year. One month of the power grid was keyed in by hand
+every month, one enterprise's activity documents and evidence encrypted for itself and the
+regulator; then the regulator assigns the verification agency, that enterprise grants the agency
+access to its year's documents (KeyDirectory grants: the documents and records unchanged), and
+the agency verifies every enterprise-year. One month of the power grid was keyed in by hand
 with a mistyped result: its verification fails, the enterprise rectifies (整改) the month, and the
 re-verification passes.
 
@@ -21,7 +23,7 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from offchain.actions.enterprise import EnterpriseBackend, Outcome, Submission
+from offchain.actions.enterprise import EnterpriseBackend, Outcome, Submission, grant_access
 from offchain.actions.onboarding import onboard, publish_key
 from offchain.actions.verification import VerdictSubmission, Workflow
 from offchain.chain.accounts import dev_account
@@ -120,7 +122,9 @@ def run(
 ) -> list[EnterpriseRun]:
     """Onboards the sample enterprises and submits their year; idempotent."""
     regulator, agency = dev_account(REGULATOR), dev_account(AGENCY)
-    for account in (regulator, agency, *(dev_account(e.writer) for e in ENTERPRISES)):
+    # Encrypted documents are sealed for the enterprise's writer and admin and the regulator.
+    sealers = [dev_account(n) for e in ENTERPRISES for n in (e.writer, e.admin) if e.encrypted]
+    for account in (regulator, agency, *(dev_account(e.writer) for e in ENTERPRISES), *sealers):
         publish_key(reader, tx, account)
     runs = []
     for enterprise in ENTERPRISES:
@@ -128,13 +132,17 @@ def run(
         backend = EnterpriseBackend(
             reader, tx, store, dev_account(enterprise.writer), dev_account(enterprise.admin)
         )
-        readers = [regulator.address, agency.address] if enterprise.encrypted else []
         folder = work / enterprise.credit_code
         written = list(_months(enterprise, folder))
         monthly = []
         for month, (activity, evidence) in enumerate(written, start=1):
             submission = Submission(
-                enterprise.credit_code, YEAR, f"{YEAR}年{month}月", activity, evidence, readers
+                enterprise.credit_code,
+                YEAR,
+                f"{YEAR}年{month}月",
+                activity,
+                evidence,
+                encrypted=enterprise.encrypted,
             )
             if (enterprise.credit_code, month) == FAULTY:
                 monthly.append(_submit_mistyped(backend, submission))
@@ -149,8 +157,8 @@ def run(
                 f"{YEAR}年度报告",
                 activity,
                 evidence,
-                readers,
                 aggregated=True,
+                encrypted=enterprise.encrypted,
             )
         )
         progress(f"{enterprise.credit_code} {YEAR} annual")
@@ -296,6 +304,9 @@ def verify(
     for run in runs:
         carbon = reader.enterprise(run.enterprise.credit_code).carbon
         flow.open_and_assign(regulator, carbon, YEAR, agency.address)
+        if run.enterprise.encrypted:  # the agency is known only now: the enterprise lets it read
+            admin = dev_account(run.enterprise.admin)
+            grant_access(reader, tx, admin, run.enterprise.credit_code, YEAR, agency.address)
         reports = [_verify_once(reader, flow, store, work, carbon, agency, run)]
         if not reports[-1].passed and flow.state(carbon, YEAR) is VerificationState.FAILED:
             _rectify(reader, tx, store, work, run)
