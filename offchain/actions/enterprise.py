@@ -45,7 +45,7 @@ from offchain.chain.bindings import (
 from offchain.chain.reader import ENTRY_CONTENT_TOPIC, ChainReader, log_content
 from offchain.chain.revert import RevertError
 from offchain.chain.transact import Transactor
-from offchain.core import crypto, documents
+from offchain.core import crypto, documents, equipment
 from offchain.core.store import DocumentStore
 from offchain.errors import (
     CalculationError,
@@ -224,6 +224,8 @@ class EnterpriseBackend:
         )
         activity = documents.load_file(submission.activity, "activity")
         plausibility.check_period(activity, submission.year, submission.month, origin)
+        for problem in equipment.problems(activity):
+            raise DocumentError(f"{origin}: {problem}")
         recipients = self._sealed_for(submission, carbon.address)
         evidence = [self._seal_file(path, recipients) for path in submission.evidence]
         _check_self_measured_evidence(activity, evidence, submission.activity)

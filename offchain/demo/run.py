@@ -68,6 +68,8 @@ class SampleEnterprise:
     admin: int
     writer: int
     encrypted: bool = False
+    # The emission equipment (排放设备) of each month's activity records, by record index.
+    equipment: tuple[dict[str, Any], ...] = ()
 
 
 ENTERPRISES = (
@@ -80,6 +82,30 @@ ENTERPRISES = (
         admin=1,
         writer=2,
         encrypted=True,
+        equipment=(
+            {
+                "id": "BLR-1",
+                "name": "1号燃煤锅炉",
+                "type": "煤粉锅炉",
+                "location": "主厂房",
+                "records": [0],
+                "source": "meter-coal-01",
+            },
+            {
+                "id": "GRID-1",
+                "name": "厂用电关口表",
+                "type": "电能表",
+                "location": "升压站",
+                "records": [1],
+            },
+            {
+                "id": "FGD-1",
+                "name": "石灰石-石膏湿法脱硫",
+                "type": "脱硫装置",
+                "location": "脱硫区",
+                "records": [2],
+            },
+        ),
     ),
     SampleEnterprise(
         "华东示范电网有限公司",
@@ -188,6 +214,9 @@ def _months(enterprise: SampleEnterprise, folder: Path) -> Iterator[tuple[Path, 
         document["title"] = f"{enterprise.name} {YEAR}年{month}月碳排数据"
         document["period"] = {"year": YEAR, "month": month}
         document["extrainfo"] = []
+        if enterprise.equipment:
+            document["source"] = "manual"
+            document["equipment"] = [dict(e) for e in enterprise.equipment]
         for record in document["records"]:
             _scale(record, load)
         yield _write_month(folder, f"{month:02d}", document)
@@ -202,6 +231,10 @@ def _annual(
     document["title"] = f"{enterprise.name} {YEAR}年度碳排报告"
     document["period"] = {"year": YEAR}
     document["records"] = [record for month in months for record in month["records"]]
+    # Each piece of equipment emitted its records of every month, now numbered across the year.
+    offsets = [sum(len(m["records"]) for m in months[:i]) for i in range(len(months))]
+    for item in document.get("equipment", []):
+        item["records"] = [offset + n for offset in offsets for n in item["records"]]
     evidence = sorted({p for _, paths in written for p in paths})
     return _write_document(folder / "annual.json", document), evidence
 

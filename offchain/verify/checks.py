@@ -9,7 +9,7 @@ from typing import Any
 from offchain.calc import plausibility
 from offchain.calc.calculator import CalculationResult
 from offchain.chain.bindings import EntryStatus, Record, StorageMode
-from offchain.core import crypto
+from offchain.core import crypto, equipment
 from offchain.core.documents import load
 from offchain.core.names import parse_index_name
 from offchain.core.units import AmountError, to_micro, tonnes
@@ -144,6 +144,8 @@ class YearAudit:
             self._standards(job, chosen)
         if r.replaces:
             self._rectification(job)
+        if job.document is not None:
+            self._equipment(job, job.document)
         for info in (job.document or {}).get("extrainfo", []):
             self._evidence(job, info)
 
@@ -213,6 +215,15 @@ class YearAudit:
             "pass",
             f"set {set_id}: {chosen.describe()}; every document hashes to its digest",
         )
+
+    def _equipment(self, job: Job, document: dict[str, Any]) -> None:
+        """`record.equipment`: who emitted what and how it was reported, when the document
+        says (seed 001 §1.5); its references must hold."""
+        if "equipment" not in document and "source" not in document:
+            return
+        found = equipment.problems(document)
+        status = "fail" if found else "pass"
+        job.add("record.equipment", status, "; ".join(found) or equipment.describe(document))
 
     def _rectification(self, job: Job) -> None:
         y, r = self.y, job.record

@@ -14,6 +14,7 @@ from offchain.actions.enterprise import (
     EnterpriseError,
     NoReaderKeyError,
     NotAGrantorError,
+    Submission,
     grant_access,
     invalidate,
     revoke_access,
@@ -23,6 +24,7 @@ from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.core import crypto
 from offchain.core.documents import sha256_hex
+from offchain.errors import DocumentError
 from offchain.verify.verifier import Verifier
 
 SEALED, LATE = "91110000C0NF1D001E", "91110000C0NF1D002H"
@@ -259,3 +261,64 @@ def test_carbon_enterprise_records_shows_encrypted_periods_only_with_a_key(seale
     assert all(r["encrypted"] for r in outsider)
     agency = json.loads(carbon(*which, "--key", "dev:5").output)
     assert [r["period"] for r in agency][:2] == ["2023-01", "2023-02"]
+
+
+# -- emission equipment and source --------------------------------------------------------------
+
+EQUIPPED = "91110000C0NF1D003L"
+BOILER = {
+    "id": "BLR-1",
+    "name": "1号燃煤锅炉",
+    "type": "煤粉锅炉",
+    "location": "主厂房",
+    "records": [0],
+    "source": "meter-coal-01",
+}
+
+
+def equipped_month(folder, equipment):
+    """January of the sample, naming its equipment and entered by hand."""
+    folder.mkdir(parents=True, exist_ok=True)
+    report = folder / "test_report_01.txt"
+    report.write_text(f"{EQUIPPED} 燃煤自测因子检测报告\n", "utf-8")
+    document = vs.month_document(1, EQUIPPED, report)
+    document.update(source="manual", equipment=equipment)
+    activity = vs.write(folder / "activity_01.json", document)
+    return Submission(EQUIPPED, vs.YEAR, "2023年1月", activity, [report], month=1)
+
+
+@pytest.fixture(scope="module")
+def equipped(reader, tx, backend, tmp_path_factory):
+    vs.onboard(reader, tx, EQUIPPED)
+    folder = tmp_path_factory.mktemp(EQUIPPED)
+    return backend.submit(equipped_month(folder, [BOILER, {"id": "GRID-1", "records": [1]}]))
+
+
+def test_equipment_citing_a_record_that_does_not_exist_is_refused_before_anything_is_sent(
+    equipped, backend, tx, tmp_path
+):
+    sent = tx.sent
+    with pytest.raises(DocumentError, match="equipment 'FGD-1' cites record\\(s\\) 7, but the"):
+        backend.submit(equipped_month(tmp_path, [{"id": "FGD-1", "records": [7]}]))
+    assert tx.sent == sent
+
+
+def test_the_verifier_reports_each_records_equipment_and_source(equipped, verifier):
+    report = verifier(bytes(REGULATOR.key)).verify(EQUIPPED, vs.YEAR)
+    (check,) = [c for c in report.checks if c.id == "record.equipment"]
+    assert check.status == "pass"
+    assert check.reason == (
+        "BLR-1 1号燃煤锅炉 (煤粉锅炉, 主厂房): records 0, reported by device meter-coal-01; "
+        "GRID-1: records 1, entered by hand"
+    )
+    assert "record.equipment" in report.to_markdown()
+
+
+def test_carbon_enterprise_records_shows_equipment_and_source_to_a_reader(equipped, carbon):
+    which = ["enterprise", "records", "--enterprise", EQUIPPED, "--year", "2023"]
+    (row,) = json.loads(carbon(*which, "--key", "dev:3", "--json").output)
+    assert row["equipment"][0] == BOILER and row["source"] == "manual"
+    table = carbon(*which, "--key", "dev:3").output
+    assert "BLR-1 1号燃煤锅炉, GRID-1" in table
+    (hidden,) = json.loads(carbon(*which, "--json").output)
+    assert hidden["equipment"] == [] and hidden["source"] is None
