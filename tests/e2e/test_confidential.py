@@ -234,6 +234,21 @@ def test_a_wrong_result_for_an_encrypted_document_is_caught(sealed, reader, tx, 
     assert "but the chain records" in failed[0].reason
 
 
+def test_an_envelope_whose_commitment_lies_is_caught_by_its_readers(sealed, reader, tx, verifier):
+    # A dishonest sender publishes a commitment to one document and encrypts another.
+    layer = layer_of(reader, SEALED)
+    january = crypto.decrypt(reader.document(layer, sealed[0].data), bytes(ADMIN.key))
+    readers = dict(reader.public_key(a.address) for a in (WRITER, ADMIN, REGULATOR))
+    lying = crypto._seal(january, readers, claimed=sha256_hex(b"the document shown to others"))
+    invalidate(reader, tx, ADMIN, SEALED, vs.YEAR, 0, "re-filed")
+    record = reader.record(reader.enterprise(SEALED).carbon, vs.YEAR, 0)
+    writer = vs.RawWriter(reader, tx, SEALED)
+    index = writer.submit(writer.entry(lying), "re-filed", record.result, record.standards_set)
+    report = verifier(bytes(REGULATOR.key)).verify(SEALED, vs.YEAR)
+    (check,) = [c for c in report.checks if c.id == "record.document" and c.status == "fail"]
+    assert check.subject == f"{vs.YEAR}#{index}" and "but the envelope publishes" in check.reason
+
+
 # -- the command line ---------------------------------------------------------------------------
 
 
