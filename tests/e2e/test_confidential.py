@@ -62,6 +62,12 @@ def late(reader, tx, backend, tmp_path_factory):
     return [vs.submit_month(backend, LATE, folder, month)[0] for month in (1, 2)]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def on_chain(sealed, late, equipped, carbon):
+    """Every enterprise of the module on chain (and the CLI ready) before its first test: ape
+    snapshots the chain around each test, and a fixture set up later would have to rebase."""
+
+
 @pytest.fixture
 def verifier(reader, store, chain):
     """A fresh verifier (its own reader: cold caches), with the key given if any."""
