@@ -224,8 +224,9 @@ class EnterpriseBackend:
         )
         activity = documents.load_file(submission.activity, "activity")
         plausibility.check_period(activity, submission.year, submission.month, origin)
-        for problem in equipment.problems(activity):
-            raise DocumentError(f"{origin}: {problem}")
+        problems = equipment.problems(activity)
+        if problems:
+            raise DocumentError(f"{origin}: {'; '.join(problems)}")
         recipients = self._sealed_for(submission, carbon.address)
         evidence = [self._seal_file(path, recipients) for path in submission.evidence]
         _check_self_measured_evidence(activity, evidence, submission.activity)

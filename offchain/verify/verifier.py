@@ -52,7 +52,7 @@ class Verifier:
 
     @property
     def agency(self) -> str | None:
-        """The address whose key decrypts evidence, if a key was given."""
+        """The address whose key opens encrypted documents, if a key was given."""
         return self.evidence.agency
 
     def verify(self, credit_code: str, year: int) -> VerificationReport:
