@@ -10,6 +10,14 @@ record that exists is not submitted again. Encryption is derived
 from the writer's key and the plaintext, so a retry produces the same envelope and the same
 digest. Running the same submission again, after a crash or a node restart, finishes the job
 without a second record or a second copy of anything.
+
+An encrypted submission (`Submission.encrypted`, the backend's `encrypt_by_default`, or readers
+named in `encrypt_for`) seals the activity document and every evidence file for the enterprise
+(its writer and admin), the regulator and the readers named; outsiders see digests, the result
+in micro-tonnes and the flags. A reader added later (the agency, once assigned) is given access
+with `grant_access`: each document's data key wrapped for its key, on chain in the KeyDirectory,
+the documents and records unchanged. There is no annual report separate from the records in
+this backend: the annual aggregated record's activity document is sealed like any other.
 """
 
 import hashlib
@@ -20,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
+from web3 import Web3
 from web3.contract import Contract
 
 from offchain.calc import calculator, plausibility, standards
@@ -36,13 +45,16 @@ from offchain.chain.bindings import (
 from offchain.chain.reader import ENTRY_CONTENT_TOPIC, ChainReader, log_content
 from offchain.chain.revert import RevertError
 from offchain.chain.transact import Transactor
-from offchain.core import crypto, documents
+from offchain.core import crypto, documents, equipment
 from offchain.core.store import DocumentStore
 from offchain.errors import (
     CalculationError,
     CarbonError,
+    ChainError,
     DocumentError,
     FormulaSyntaxError,
+    NotARecipientError,
+    NotDeployedError,
     SandboxError,
 )
 
@@ -84,6 +96,9 @@ class Submission:
     rectification_evidence: Path | None = None
     # The month filed for (a monthly record): the document's period must name it.
     month: int | None = None
+    # Sealed for the enterprise and the regulator (both must have published keys), whether or
+    # not further readers are named in `encrypt_for`.
+    encrypted: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,7 @@ class Prepared:
     chosen: standards.StandardSet
     evidence: Sequence[StoredDocument]
     rectification: Sequence[StoredDocument]
+    encrypted: bool = False
 
     def outcome(self, index: int, created: bool) -> "Outcome":
         """What this submission left on chain once its record is record `index` of the year."""
@@ -126,6 +142,7 @@ class Prepared:
             self.chosen.provenance(),
             [d.extrainfo("evidence") for d in self.evidence],
             created,
+            self.encrypted,
         )
 
 
@@ -141,10 +158,14 @@ class Outcome:
     standards: dict[str, Any]
     evidence: list[dict[str, Any]]
     created: bool
+    encrypted: bool = False
 
 
 class EnterpriseBackend:
-    """Submits an enterprise's records: `writer` stores entries, `admin` submits records."""
+    """Submits an enterprise's records: `writer` stores entries, `admin` submits records.
+
+    With `encrypt_by_default` every submission is sealed as if `Submission.encrypted` were set:
+    the enterprise's own setting for its confidential data."""
 
     def __init__(
         self,
@@ -153,12 +174,14 @@ class EnterpriseBackend:
         store: DocumentStore,
         writer: LocalAccount,
         admin: LocalAccount,
+        encrypt_by_default: bool = False,
     ) -> None:
         self.reader = reader
         self.tx = tx
         self.store = store
         self.writer = writer
         self.admin = admin
+        self.encrypt_by_default = encrypt_by_default
 
     # -- looking things up -----------------------------------------------------------------
 
@@ -201,8 +224,11 @@ class EnterpriseBackend:
         )
         activity = documents.load_file(submission.activity, "activity")
         plausibility.check_period(activity, submission.year, submission.month, origin)
-        recipients = self.recipients(self._readers(submission.encrypt_for))
-        evidence = [self._seal(path, recipients) for path in submission.evidence]
+        problems = equipment.problems(activity)
+        if problems:
+            raise DocumentError(f"{origin}: {'; '.join(problems)}")
+        recipients = self._sealed_for(submission, carbon.address)
+        evidence = [self._seal_file(path, recipients) for path in submission.evidence]
         _check_self_measured_evidence(activity, evidence, submission.activity)
         rectification = self._rectification(carbon, submission, recipients)
         chosen = standards.from_chain(
@@ -222,18 +248,20 @@ class EnterpriseBackend:
             raise kind(f"{origin}: {exc}") from exc
         plausibility.check_range(result.total, result.items, origin)
         document = _final_document(activity, evidence, rectification, result)
-        digest = documents.sha256_hex(document)
+        stored = self._seal(submission.activity.name, document, recipients)
+        digest = stored.digest
         self._check_period_is_free(carbon, layer, submission, activity, digest)
         progress("checked")
 
         for doc in [*evidence, *rectification]:
             self._ensure_entry(layer, doc, ())
         progress("evidence stored")
-        stored = StoredDocument(submission.activity.name, digest, digest, False, document)
         self._ensure_entry(layer, stored, [d.digest for d in [*evidence, *rectification]])
-        self.reader.keep(digest, document)  # later submissions of the year read it from here
+        self.reader.keep(digest, stored.data)  # later submissions of the year read it from here
         progress("activity data stored")
-        return Prepared(submission, carbon, digest, result, chosen, evidence, rectification)
+        return Prepared(
+            submission, carbon, digest, result, chosen, evidence, rectification, bool(recipients)
+        )
 
     def _check_period_is_free(
         self,
@@ -251,7 +279,8 @@ class EnterpriseBackend:
         if any(r.data == digest for r in records):
             return
         others = [r for r in records if r.valid and r.index != submission.replaces]
-        periods = year_periods(self.reader, layer.address, submission.year, others)
+        keys = (bytes(self.writer.key), bytes(self.admin.key))
+        periods = year_periods(self.reader, layer.address, submission.year, others, keys)
         clash = plausibility.overlapping(new, periods.items())
         if clash:
             listed = ", ".join(f"#{i} ({periods[i].describe()})" for i in clash)
@@ -290,7 +319,7 @@ class EnterpriseBackend:
             raise EnterpriseError(
                 f"there is no record #{submission.replaces} in {submission.year} to rectify"
             ) from exc
-        sealed = self._seal(submission.rectification_evidence, recipients)
+        sealed = self._seal_file(submission.rectification_evidence, recipients)
         if not replaced.valid and not self._already_rectified(
             carbon.address, submission.year, submission.replaces
         ):
@@ -303,9 +332,34 @@ class EnterpriseBackend:
         """Whether a valid record of `year` replaces record `index` (a retried rectification)."""
         return any(r.valid and r.replaced_index == index for r in self.reader.records(carbon, year))
 
-    def _readers(self, extra: Sequence[str]) -> list[str]:
-        """Encryption recipients: those asked for and, when there are any, the writer itself."""
-        return [*extra, self.writer.address] if extra else []
+    def _sealed_for(self, submission: Submission, carbon: str) -> dict[str, bytes]:
+        """The readers an encrypted submission is sealed for, with their published keys: those
+        named, the writer, and the enterprise admin and the regulator(s) (who can grant access
+        later). Required for all with `encrypted`; with only `encrypt_for`, the admin and the
+        regulator are added when they have published keys. None when not encrypted."""
+        required = submission.encrypted or self.encrypt_by_default
+        if not required and not submission.encrypt_for:
+            return {}
+        code = submission.credit_code
+        for named in submission.encrypt_for:
+            if Web3.is_address(named) and self.reader.is_revoked(
+                carbon, Web3.to_checksum_address(named)
+            ):
+                raise EnterpriseError(
+                    f"{named}'s access to {code}'s documents is revoked; leave it out of "
+                    "--encrypt-for or restore it (carbon enterprise revoke-grant --restore)"
+                )
+        keys = self.recipients([*submission.encrypt_for, self.writer.address])
+        for account in (self.admin.address, *self.reader.regulators()):
+            try:
+                keys.update([self.reader.public_key(account)])
+            except NotDeployedError as exc:
+                if required:
+                    raise EnterpriseError(
+                        f"{code}: encrypted documents are sealed for the enterprise admin and the "
+                        f"regulator, but {exc}"
+                    ) from exc
+        return keys
 
     def _require_roles(self, code: str, carbon: Contract, layer: Contract) -> None:
         for kind, contract, role, account, what in (
@@ -318,11 +372,13 @@ class EnterpriseBackend:
                     f"and cannot {what}"
                 )
 
-    def _seal(self, path: Path, recipients: dict[str, bytes]) -> StoredDocument:
-        plain = _read_evidence(path)
+    def _seal_file(self, path: Path, recipients: dict[str, bytes]) -> StoredDocument:
+        return self._seal(path.name, _read_evidence(path), recipients)
+
+    def _seal(self, name: str, plain: bytes, recipients: dict[str, bytes]) -> StoredDocument:
         plain_digest = documents.sha256_hex(plain)
         if not recipients:
-            return StoredDocument(path.name, plain_digest, plain_digest, False, plain)
+            return StoredDocument(name, plain_digest, plain_digest, False, plain)
         # Deterministic per (writer, plaintext, readers): a retry yields the same envelope.
         seed = hashlib.sha256(
             bytes(self.writer.key)
@@ -330,9 +386,7 @@ class EnterpriseBackend:
             + "".join(sorted(recipients)).encode()
         ).digest()
         envelope = crypto.encrypt(plain, recipients, seed=seed)
-        return StoredDocument(
-            path.name, documents.sha256_hex(envelope), plain_digest, True, envelope
-        )
+        return StoredDocument(name, documents.sha256_hex(envelope), plain_digest, True, envelope)
 
     def _ensure_entry(
         self, layer: Contract, doc: StoredDocument, dependencies: Sequence[str]
@@ -427,6 +481,165 @@ def invalidate(
     tx.send(admin, call, f"invalidating {credit_code} {year} #{index}")
 
 
+# Grants per transaction: each is one event of about 200 bytes of log data.
+GRANTS_PER_TX = 64
+
+
+class NoReaderKeyError(EnterpriseError):
+    """The reader to grant access to has published no key to wrap documents' keys for."""
+
+
+class NotAGrantorError(EnterpriseError):
+    """Only the enterprise admin or the regulator grants or revokes access."""
+
+
+@dataclass(frozen=True)
+class GrantOutcome:
+    """What `grant_access` did for one enterprise-year and one reader."""
+
+    credit_code: str
+    year: int
+    reader: str
+    granted: list[str]  # documents whose key was wrapped for the reader now
+    readable: int  # encrypted documents it could read already (recipient, or granted before)
+    plain: int  # documents stored unencrypted: nothing to grant
+
+
+def grant_access(
+    reader: ChainReader,
+    tx: Transactor,
+    granter: LocalAccount,
+    credit_code: str,
+    year: int,
+    to: str,
+    progress: Progress = lambda _: None,
+) -> GrantOutcome:
+    """Gives `to` access to every encrypted document of `year`'s records (activity documents,
+    evidence, rectification evidence): each data key wrapped for its published key (KeyDirectory,
+    else an agency's key in the VerifierRegistry), on chain in KeyDirectory.grantAccess. The
+    documents and the records stay as they are. Documents it can read already are skipped, so
+    running it again after new submissions grants just those. Enterprise admin or regulator."""
+    contracts = reader.enterprise(credit_code)
+    _require_grantor(reader, granter, credit_code, contracts.carbon, "grant access")
+    address, public = reader_key(reader, to)
+    if reader.is_revoked(contracts.carbon, address):
+        raise EnterpriseError(
+            f"{address}'s access to {credit_code}'s documents is revoked; restore it first "
+            "(carbon enterprise revoke-grant --restore)"
+        )
+    digests = year_documents(reader, contracts.carbon, contracts.data_layer, year)
+    if not digests:
+        raise EnterpriseError(f"{credit_code} has no records in {year}: nothing to grant")
+    granted = reader.grants(contracts.carbon, address)
+    wraps: dict[str, bytes] = {}
+    readable = plain = 0
+    for digest in digests:
+        data = reader.document(contracts.data_layer, digest)
+        if not crypto.is_envelope(data):
+            plain += 1
+            continue
+        recipients = crypto.recipients_of(data)
+        if address in recipients or digest in granted:
+            readable += 1
+            continue
+        try:
+            wraps[digest] = crypto.grant(data, bytes(granter.key), address, public)
+        except NotARecipientError as exc:
+            raise EnterpriseError(
+                f"{credit_code} {year}: document {digest} is not encrypted for {granter.address}, "
+                f"who cannot pass its key on; one of its readers can ({', '.join(recipients)})"
+            ) from exc
+    directory = reader.singleton("KeyDirectory").functions
+    items = list(wraps.items())
+    for start in range(0, len(items), GRANTS_PER_TX):
+        chunk = items[start : start + GRANTS_PER_TX]
+        call = directory.grantAccess(
+            contracts.carbon,
+            address,
+            [bytes.fromhex(d[2:]) for d, _ in chunk],
+            [w for _, w in chunk],
+        )
+        tx.send(granter, call, f"granting {address} {len(chunk)} documents of {credit_code}")
+        progress(f"granted {start + len(chunk)} of {len(items)}")
+    return GrantOutcome(credit_code, year, address, list(wraps), readable, plain)
+
+
+def revoke_access(
+    reader: ChainReader,
+    tx: Transactor,
+    account: LocalAccount,
+    credit_code: str,
+    of: str,
+    restore: bool = False,
+) -> str:
+    """Revokes (or restores) `of`'s access to the enterprise's documents: no further grants,
+    and later submissions refuse to seal for it. What it was given stays readable to it: a key
+    once read cannot be taken back. Enterprise admin or regulator. Returns the address."""
+    contracts = reader.enterprise(credit_code)
+    what = "restore access" if restore else "revoke access"
+    _require_grantor(reader, account, credit_code, contracts.carbon, what)
+    if not Web3.is_address(of):
+        raise EnterpriseError(f"{of!r} is not an Ethereum address")
+    address = Web3.to_checksum_address(of)
+    if reader.is_revoked(contracts.carbon, address) != restore:
+        state = "is not revoked" if restore else "is revoked already"
+        raise EnterpriseError(f"{address}'s access to {credit_code}'s documents {state}")
+    directory = reader.singleton("KeyDirectory").functions
+    call = (directory.restoreAccess if restore else directory.revokeAccess)(
+        contracts.carbon, address
+    )
+    tx.send(account, call, f"{what} of {address} to {credit_code}")
+    return address
+
+
+def reader_key(reader: ChainReader, account: str) -> tuple[str, bytes]:
+    """The checksummed address and public key of a reader: its KeyDirectory key, else its key as
+    an agency in the VerifierRegistry; NoReaderKeyError naming it when it has neither."""
+    if not Web3.is_address(account):
+        raise EnterpriseError(f"{account!r} is not an Ethereum address")
+    address = Web3.to_checksum_address(account)
+    try:
+        return reader.public_key(address)
+    except NotDeployedError:
+        pass
+    try:
+        agency = reader.agency(address)
+    except (RevertError, ChainError):
+        agency = None
+    if agency is None or not agency.public_key:
+        raise NoReaderKeyError(
+            f"{address} has published no key (KeyDirectory) and has no agency key in the "
+            "VerifierRegistry; it must run `carbon keys publish` first"
+        )
+    return address, bytes(agency.public_key)
+
+
+def year_documents(reader: ChainReader, carbon: str, layer: str, year: int) -> list[str]:
+    """Every document `year`'s records cite, valid or not: activity documents, the evidence
+    they depend on, and rectification evidence."""
+    found: list[str] = []
+    for r in reader.records(carbon, year):
+        found.append(r.data)
+        found += reader.entry(layer, r.data).dependencies
+        if r.rectification_evidence:
+            found.append(r.rectification_evidence)
+    return list(dict.fromkeys(found))
+
+
+def _require_grantor(
+    reader: ChainReader, account: LocalAccount, code: str, carbon: str, what: str
+) -> None:
+    directory = reader.manifest.address("KeyDirectory")
+    if reader.has_role("EnterpriseCarbon", carbon, "ENTERPRISE_ADMIN", account.address):
+        return
+    if reader.has_role("KeyDirectory", directory, "REGULATOR", account.address):
+        return
+    raise NotAGrantorError(
+        f"{account.address} is neither an enterprise admin of {code} nor the regulator, and "
+        f"cannot {what} to its documents"
+    )
+
+
 def standards_set_id(
     reader: ChainReader, tx: Transactor, admin: LocalAccount, chosen: standards.StandardSet
 ) -> int:
@@ -447,9 +660,14 @@ def standards_set_id(
 
 
 def year_periods(
-    reader: ChainReader, layer: str, year: int, records: Sequence[Record]
+    reader: ChainReader,
+    layer: str,
+    year: int,
+    records: Sequence[Record],
+    keys: Sequence[bytes] = (),
 ) -> dict[int, Period]:
-    """The period of each record's activity document, by record index.
+    """The period of each record's activity document, by record index; an encrypted document is
+    opened with the first of `keys` that is one of its recipients'.
 
     Documents already in the reader's cache (the backend keeps every document it stores) cost
     nothing; the rest are read in two batched round trips whatever their number: their
@@ -463,6 +681,8 @@ def year_periods(
     periods = {}
     for r in records:
         data = reader.documents.get(r.data)
+        if data is not None and crypto.is_envelope(data):
+            data = _opened(data, keys)
         if data is None:
             continue
         try:
@@ -515,6 +735,15 @@ def _read_documents(reader: ChainReader, layer: str, digests: Sequence[str]) -> 
     for answer in reader.batch(queries):
         for log in answer.get("result") or []:
             reader.keep(log["topics"][1].lower(), log_content(log["data"]))
+
+
+def _opened(envelope: bytes, keys: Sequence[bytes]) -> bytes | None:
+    for key in keys:
+        try:
+            return crypto.decrypt(envelope, key)
+        except CarbonError:
+            continue
+    return None
 
 
 def _pins(activity: dict[str, Any], pinned: Sequence[str]) -> list[str]:

@@ -609,6 +609,34 @@ class ChainReader:
             )
         return log_content(logs[0]["data"])
 
+    # -- readers of encrypted documents (KeyDirectory) ----------------------------------------
+
+    def regulators(self) -> list[str]:
+        """Every account holding the regulator role of the KeyDirectory now (from its
+        RoleGranted logs): the readers every encrypted enterprise document is sealed for."""
+        directory = self.singleton("KeyDirectory")
+        granted = directory.events.RoleGranted().get_logs(
+            from_block=0, argument_filters={"role": ROLES["REGULATOR"]}
+        )
+        accounts = list(dict.fromkeys(log["args"]["account"] for log in granted))
+        return [
+            a for a in accounts if self.has_role("KeyDirectory", directory.address, "REGULATOR", a)
+        ]
+
+    def grants(self, carbon: str, reader: str) -> dict[str, bytes]:
+        """The data keys wrapped for `reader` of `carbon`'s encrypted documents, by document
+        digest (the KeyDirectory's AccessGranted events; the latest grant of a document wins)."""
+        directory = self.manifest.address("KeyDirectory")
+        (answer,) = self.batch([grants_request(directory, carbon, reader, None)])
+        if "error" in answer:
+            raise ChainError(f"the node refused the AccessGranted logs: {answer['error']}")
+        return granted_keys(answer["result"])
+
+    def is_revoked(self, carbon: str, reader: str) -> bool:
+        """Whether `reader`'s access to `carbon`'s documents is revoked (no further grants)."""
+        functions = self.singleton("KeyDirectory").functions
+        return bool(self.call(functions.isRevoked(carbon, reader), "isRevoked"))
+
 
 def invalidations_request(carbon: str, year: int, to_block: int | None) -> Request:
     """The eth_getLogs of an enterprise-year's `RecordInvalidated` events (up to `to_block`)."""
@@ -638,3 +666,36 @@ def log_content(data: str | bytes) -> bytes:
     raw = bytes.fromhex(data[2:]) if isinstance(data, str) else bytes(data)
     length = int.from_bytes(raw[32:64], "big")
     return raw[64 : 64 + length]
+
+
+ACCESS_GRANTED_TOPIC = (
+    "0x" + keccak(text="AccessGranted(address,address,bytes32,address,bytes)").hex()
+)
+
+
+def grants_request(directory: str, carbon: str, reader: str, to_block: int | None) -> Request:
+    """The eth_getLogs of the grants to `reader` of `carbon`'s documents (up to `to_block`)."""
+    return (
+        "eth_getLogs",
+        [
+            {
+                "address": Web3.to_checksum_address(directory),
+                "fromBlock": "0x0",
+                "toBlock": "latest" if to_block is None else hex(to_block),
+                "topics": [ACCESS_GRANTED_TOPIC, _topic(carbon), _topic(reader)],
+            }
+        ],
+    )
+
+
+def granted_keys(logs: list[dict[str, Any]]) -> dict[str, bytes]:
+    """Document digest -> wrapped key, from the logs `grants_request` asks for."""
+    found = {}
+    for log in logs:
+        _grantor, wrapped = decode(["address", "bytes"], bytes.fromhex(log["data"][2:]))
+        found[log["topics"][3].lower()] = bytes(wrapped)
+    return found
+
+
+def _topic(address: str) -> str:
+    return "0x" + "00" * 12 + address.lower().removeprefix("0x")

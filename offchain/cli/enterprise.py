@@ -2,6 +2,7 @@
 
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,24 @@ if TYPE_CHECKING:
 
 # What a submission reports through its progress callback, in order.
 SUBMISSION_STEPS = ("checked", "evidence stored", "activity data stored", "record submitted")
+
+ENCRYPT = click.option(
+    "--encrypt/--no-encrypt",
+    "encrypted",
+    default=False,
+    envvar="CARBON_ENCRYPT",
+    help="Encrypt the activity document and the evidence for the enterprise (writer and admin) "
+    "and the regulator; CARBON_ENCRYPT=1 makes it the enterprise's default. Outsiders see the "
+    "digests, the result and the flags. --encrypt-for adds readers.",
+)
+READ_KEY = click.option(
+    "--key",
+    "key_spec",
+    default=None,
+    metavar="SPEC",
+    help="Account whose key opens encrypted documents (as a recipient or through a grant): "
+    "dev:N, env:VAR or keystore:PATH.",
+)
 
 
 @click.group()
@@ -209,6 +228,7 @@ def enterprise_role(
 @options.ACTIVITY
 @options.EVIDENCE
 @options.ENCRYPT_FOR
+@ENCRYPT
 @click.option("--at", "pinned", multiple=True, metavar="NAME", help="Pin a standards index name.")
 @options.MONTH
 @options.AGGREGATED
@@ -239,6 +259,7 @@ def enterprise_submit(
         pinned,
         shared["aggregated"],
         month=month,
+        encrypted=shared["encrypted"],
     )
     _run_submission(app, submission, **shared)
 
@@ -262,6 +283,7 @@ def enterprise_submit(
 )
 @options.EVIDENCE
 @options.ENCRYPT_FOR
+@ENCRYPT
 @options.AGGREGATED
 @options.WRITER
 @options.OUTCOME_JSON
@@ -291,6 +313,7 @@ def enterprise_rectify(
         shared["aggregated"],
         replaces,
         rectification_evidence,
+        encrypted=shared["encrypted"],
     )
     _run_submission(app, submission, **shared)
 
@@ -330,6 +353,7 @@ def _run_submission(
                 "index": outcome.index,
                 "data": outcome.data,
                 "created": outcome.created,
+                "encrypted": outcome.encrypted,
                 **outcome.result.to_json(),
                 "standards": outcome.standards,
                 "evidence": outcome.evidence,
@@ -337,25 +361,34 @@ def _run_submission(
         )
         return
     verb = "submitted" if outcome.created else "already on chain:"
+    sealed = ", encrypted" if outcome.encrypted else ""
     click.echo(
         f"{verb} {submission.credit_code} {submission.year} #{outcome.index} "
-        f"{submission.title}: {outcome.result.to_json()['total']} tCO2e (data {outcome.data})"
+        f"{submission.title}: {outcome.result.to_json()['total']} tCO2e "
+        f"(data {outcome.data}{sealed})"
     )
 
 
 @enterprise.command("records")
 @options.enterprise_year
+@READ_KEY
 @options.JSON
 @pass_app
-def enterprise_records(app: App, credit_code: str, year: int, as_json: bool) -> None:
-    """List an enterprise's records of a year, valid or not: title, period, result, validity
-    and, for an invalidated record, why."""
+def enterprise_records(
+    app: App, credit_code: str, year: int, key_spec: str | None, as_json: bool
+) -> None:
+    """List an enterprise's records of a year, valid or not: title, period, result, validity,
+    emission equipment and data source and, for an invalidated record, why. An encrypted
+    record's document (period, equipment, source) is shown only with a --key that opens it."""
     reader = app.reader
     contracts = reader.enterprise(credit_code)
     records = reader.records(contracts.carbon, year)
     notes = reader.record_notes(contracts.carbon, year)
+    opener = _Opener(
+        reader, contracts.carbon, bytes(app.signer(key_spec).key) if key_spec else None
+    )
     rows = [
-        _record_json(r, notes.get(r.index), _period(reader, contracts.data_layer, r.data))
+        _record_json(r, notes.get(r.index), opener.document(contracts.data_layer, r.data))
         for r in records
     ]
     listing(
@@ -367,6 +400,8 @@ def enterprise_records(app: App, credit_code: str, year: int, as_json: bool) -> 
             ("tCO2e", "result_tco2e"),
             ("state", lambda r: "valid" if r["valid"] else "invalid"),
             ("kind", lambda r: "aggregated" if r["aggregated"] else "period"),
+            ("equipment", _equipment_cell),
+            ("source", lambda r: r["source"] or "-"),
             ("submitted", lambda r: when(r["submitted_at"])),
             ("by", "submitter"),
             ("note", _note),
@@ -376,18 +411,71 @@ def enterprise_records(app: App, credit_code: str, year: int, as_json: bool) -> 
     )
 
 
-def _period(reader: "ChainReader", layer: str, digest: str) -> str:
-    """The period the activity document declares (`2023-04`, `2023`), `?` if unreadable."""
-    import json
+@dataclass(frozen=True)
+class _Shown:
+    """An activity document as `records` shows it: parsed when readable, else why not."""
 
-    from offchain.errors import CarbonError
+    document: dict[str, Any] | None
+    encrypted: bool
+    why: str = ""  # "encrypted" (no key opens it) or "?" (unreadable)
 
-    try:
-        period = json.loads(reader.document(layer, digest)).get("period", {})
-    except (CarbonError, ValueError):
-        return "?"
+
+class _Opener:
+    """Reads activity documents, opening encrypted ones with a key (as a recipient or through
+    the grants made to it) when one is given."""
+
+    def __init__(self, reader: "ChainReader", carbon: str, key: bytes | None) -> None:
+        from offchain.core import crypto
+
+        self.reader = reader
+        self.carbon = carbon
+        self.key = key
+        self.address = crypto.address_of_public_key(crypto.public_key_of(key)) if key else None
+        self._grants: dict[str, bytes] | None = None
+
+    def document(self, layer: str, digest: str) -> _Shown:
+        import json
+
+        from offchain.core import crypto
+        from offchain.errors import CarbonError
+
+        try:
+            data = self.reader.document(layer, digest)
+        except CarbonError:
+            return _Shown(None, False, "?")
+        encrypted = crypto.is_envelope(data)
+        if encrypted:
+            if self.key is None or self.address is None:
+                return _Shown(None, True, "encrypted")
+            if self._grants is None:
+                self._grants = self.reader.grants(self.carbon, self.address)
+            try:
+                data = crypto.decrypt(data, self.key, self._grants.get(digest))
+            except CarbonError:
+                return _Shown(None, True, "encrypted")
+        try:
+            document = json.loads(data)
+        except ValueError:
+            return _Shown(None, encrypted, "?")
+        return (
+            _Shown(document, encrypted) if isinstance(document, dict) else _Shown(None, False, "?")
+        )
+
+
+def _period(shown: _Shown) -> str:
+    """The period the activity document declares (`2023-04`, `2023`), else why not shown."""
+    if shown.document is None:
+        return shown.why
+    period = shown.document.get("period", {})
     month = period.get("month")
     return f"{period.get('year', '?')}-{month:02d}" if month else str(period.get("year", "?"))
+
+
+def _equipment_cell(row: dict[str, Any]) -> str:
+    return (
+        ", ".join(" ".join(p for p in (e["id"], e.get("name", "")) if p) for e in row["equipment"])
+        or "-"
+    )
 
 
 def _note(row: dict[str, Any]) -> str:
@@ -401,13 +489,17 @@ def _note(row: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _record_json(record: "Record", note: "RecordNote | None", period: str) -> dict[str, Any]:
+def _record_json(record: "Record", note: "RecordNote | None", shown: _Shown) -> dict[str, Any]:
     from offchain.core.units import tonnes
 
+    document = shown.document or {}
     return {
         "index": record.index,
         "title": note.title if note else "",
-        "period": period,
+        "period": _period(shown),
+        "encrypted": shown.encrypted,
+        "equipment": document.get("equipment", []),
+        "source": document.get("source"),
         "data": record.data,
         "valid": record.valid,
         "aggregated": record.aggregated,
@@ -436,3 +528,70 @@ def enterprise_invalidate(
 
     invalidate(app.reader, app.tx, app.signer(signer), credit_code, year, index, reason)
     click.echo(f"invalidated {credit_code} {year} #{index}: {reason}")
+
+
+@enterprise.command("grant")
+@options.enterprise_year
+@click.option(
+    "--to",
+    "reader_address",
+    required=True,
+    metavar="ADDR",
+    help="The reader given access, e.g. the assigned agency: its key is looked up in the "
+    "KeyDirectory, else in the VerifierRegistry.",
+)
+@options.OUTCOME_JSON
+@options.AS
+@pass_app
+def enterprise_grant(
+    app: App, credit_code: str, year: int, reader_address: str, as_json: bool, signer: str
+) -> None:
+    """Let a reader open the year's encrypted documents (enterprise admin or regulator).
+
+    Each document's data key is wrapped for the reader's key and kept on chain in the
+    KeyDirectory; documents and records are unchanged. Documents it can read already are
+    skipped: run it again after later submissions (safe to retry)."""
+    from offchain.actions.enterprise import grant_access
+
+    outcome = grant_access(
+        app.reader, app.tx, app.signer(signer), credit_code, year, reader_address
+    )
+    if as_json:
+        emit(
+            {
+                "enterprise": outcome.credit_code,
+                "year": outcome.year,
+                "reader": outcome.reader,
+                "granted": outcome.granted,
+                "readable_already": outcome.readable,
+                "plain": outcome.plain,
+            }
+        )
+        return
+    click.echo(
+        f"{credit_code} {year}: {outcome.reader} granted {len(outcome.granted)} encrypted "
+        f"documents ({outcome.readable} readable already, {outcome.plain} not encrypted)"
+    )
+
+
+@enterprise.command("revoke-grant")
+@options.ENTERPRISE
+@click.option("--reader", "reader_address", required=True, metavar="ADDR", help="The reader.")
+@click.option(
+    "--restore", is_flag=True, help="Lift an earlier revocation: the reader may be granted again."
+)
+@options.AS
+@pass_app
+def enterprise_revoke_grant(
+    app: App, credit_code: str, reader_address: str, restore: bool, signer: str
+) -> None:
+    """Stop granting a reader access to the enterprise's documents (enterprise admin or
+    regulator): recorded on chain, so no later grant and no later encrypted submission includes
+    it. What it could read before stays readable to it: a key once read cannot be taken back."""
+    from offchain.actions.enterprise import revoke_access
+
+    address = revoke_access(
+        app.reader, app.tx, app.signer(signer), credit_code, reader_address, restore
+    )
+    done = "restored: it may be granted again" if restore else "revoked for later documents"
+    click.echo(f"{credit_code}: access of {address} {done}")

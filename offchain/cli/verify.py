@@ -16,7 +16,9 @@ from offchain.cli.output import emit
     "key_spec",
     default=None,
     metavar="SPEC",
-    help="Account whose key decrypts encrypted evidence: dev:N, env:VAR or keystore:PATH.",
+    help="Account whose key opens encrypted activity documents and evidence: the agency's "
+    "(through the grants made to it) or the regulator's; dev:N, env:VAR or keystore:PATH. "
+    "Without it, encrypted records cannot be verified and fail.",
 )
 @options.folder("--out", "reports", "Folder for verification_<code>_<year>.json and .md.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

@@ -1,4 +1,4 @@
-"""Optional per-document encryption, so that a public chain can hold enterprise evidence.
+"""Optional per-document encryption, so that a public chain can hold enterprise documents.
 
 A document is encrypted once with AES-256-GCM under a random 32-byte data key; the data key is
 then wrapped separately for each reader's secp256k1 public key (ECIES with Ethereum keys):
@@ -12,34 +12,43 @@ then wrapped separately for each reader's secp256k1 public key (ECIES with Ether
 
 The result is an *envelope*: strict JSON, compact, keys sorted, UTF-8::
 
-    {"ciphertext": "<b64>", "nonce": "<b64 12 bytes>", "plaintext_sha256": "0x<64 hex>",
+    {"ciphertext": "<b64>", "commitment": "0x<64 hex>", "nonce": "<b64 12 bytes>",
      "recipients": [{"address": "0x<checksummed>", "ephemeral_public_key": "0x<128 hex>",
                      "nonce": "<b64 12 bytes>", "wrapped_key": "<b64 48 bytes>"}, ...],
-     "scheme": "ecies-secp256k1-aes256gcm-v1"}
+     "scheme": "ecies-secp256k1-aes256gcm-v2"}
 
 with recipients sorted by address. Base64 is the standard alphabet with padding.
 
-What is committed, and why readers check `plaintext_sha256`
------------------------------------------------------------
-The envelope is stored like any other document: the DataLayer is content-addressed, so the
-chain commits to the SHA-256 *of the envelope*. `plaintext_sha256` sits inside that committed
-envelope, and so the chain commits, one step removed, to the plaintext as well.
+Readers added later: grants
+---------------------------
+The envelope's bytes never change once stored (the chain commits to their digest), so a reader
+added afterwards (the verification agency, assigned after the records are submitted) gets a
+*grant*: the same data key wrapped for its key exactly as in a recipient entry, made by any
+current reader (`grant`) and kept beside the envelope (on chain: `KeyDirectory.grantAccess`).
+A grant is 124 bytes: ephemeral public key (64) ‖ nonce (12) ‖ wrapped key (48).
+
+What is committed: a salted commitment
+--------------------------------------
+The DataLayer is content-addressed, so the chain commits to the SHA-256 *of the envelope*, and
+the envelope carries `commitment` = HMAC-SHA256(key = salt, message = plaintext), where `salt`
+is 32 random bytes that travel *inside* the ciphertext (the encrypted payload is
+salt ‖ plaintext). Nothing public is a function of the plaintext alone, so a document with
+little entropy (a template with a few quantities in it) cannot be confirmed by hashing guesses:
+without the salt every candidate is equally consistent with what is published.
 
 AES-GCM is not key-committing: a dishonest sender could wrap different data keys for different
 recipients and craft one ciphertext that decrypts to different documents under each (the
 "invisible salamanders" attack), showing the regulator one document and the agency another.
-Every reader therefore checks the decrypted bytes against `plaintext_sha256`
-(DigestMismatchError otherwise); since all readers compare with the same committed digest, they
-have all read the same document. The document's associated data binds the scheme and
-`plaintext_sha256`, so an honest envelope whose header was swapped or edited fails
-authentication instead of reaching that check.
-
-Known limitation: `plaintext_sha256` is an unsalted digest, readable by anyone. A document that
-is guessable (a template with a few numbers in it) can be confirmed by hashing candidates.
-Documents with little entropy should carry a random field (a nonce) before encryption.
+Every reader therefore recomputes the commitment from the salt and plaintext it decrypted
+(DigestMismatchError otherwise); HMAC-SHA256 is collision resistant in (salt, plaintext), and all
+readers compare with the same published value, so they have all read the same document. The
+ciphertext's associated data binds the scheme and the commitment, so an honest envelope whose
+header was swapped or edited fails authentication instead of reaching that check.
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -54,15 +63,17 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from eth_utils import is_checksum_address, keccak, to_checksum_address
 
-from offchain.core.documents import parse_json, sha256_hex
+from offchain.core.documents import parse_json
 from offchain.errors import DigestMismatchError, DocumentError, EncryptionError, NotARecipientError
 
-SCHEME = "ecies-secp256k1-aes256gcm-v1"
+SCHEME = "ecies-secp256k1-aes256gcm-v2"
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
 TAG_BYTES = 16
 PUBLIC_KEY_BYTES = 64
+SALT_BYTES = 32
+GRANT_BYTES = PUBLIC_KEY_BYTES + NONCE_BYTES + KEY_BYTES + TAG_BYTES
 
 _CURVE = ec.SECP256K1()
 # The order n of secp256k1's base point (SEC 2, section 2.4.1).
@@ -70,7 +81,7 @@ _ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _DIGEST = re.compile(r"0x[0-9a-f]{64}")
 _PUBLIC_KEY_HEX = re.compile(r"0x[0-9a-f]{128}")
-_TOP_FIELDS = frozenset({"scheme", "plaintext_sha256", "nonce", "ciphertext", "recipients"})
+_TOP_FIELDS = frozenset({"scheme", "commitment", "nonce", "ciphertext", "recipients"})
 _RECIPIENT_FIELDS = frozenset({"address", "ephemeral_public_key", "nonce", "wrapped_key"})
 # With sorted keys, `ciphertext` is always first and `scheme` always last, which lets
 # is_envelope recognise an envelope without parsing a possibly large document.
@@ -88,7 +99,7 @@ class _Recipient:
 
 @dataclass(frozen=True)
 class _Envelope:
-    plaintext_sha256: str
+    commitment: str
     nonce: bytes
     ciphertext: bytes
     recipients: tuple[_Recipient, ...]
@@ -169,8 +180,7 @@ def encrypt(plaintext: bytes, recipients: Mapping[str, bytes], seed: bytes | Non
     """
     if seed is not None and len(seed) < KEY_BYTES:
         raise EncryptionError(f"a seed needs at least {KEY_BYTES} bytes")
-    randomness = _Randomness(seed)
-    return _seal(plaintext, sha256_hex(plaintext), _checked_recipients(recipients), randomness)
+    return _seal(plaintext, _checked_recipients(recipients), _Randomness(seed))
 
 
 class _Randomness:
@@ -210,26 +220,34 @@ def _checked_recipients(recipients: Mapping[str, bytes]) -> dict[str, bytes]:
     return checked
 
 
+def commitment(salt: bytes, plaintext: bytes) -> str:
+    """The published commitment to `plaintext`: HMAC-SHA256 keyed by the secret salt."""
+    return "0x" + hmac.new(salt, plaintext, hashlib.sha256).hexdigest()
+
+
 def _seal(
     plaintext: bytes,
-    plaintext_sha256: str,
     recipients: Mapping[str, bytes],
     randomness: "_Randomness | None" = None,
+    claimed: str | None = None,
 ) -> bytes:
     """Builds the envelope for checked recipients.
 
-    `plaintext_sha256` is taken as given rather than computed here so that a test can play a
-    dishonest sender and show that readers catch the lie.
+    `claimed` replaces the true commitment only so that a test can play a dishonest sender and
+    show that readers catch the lie.
     """
     randomness = randomness or _Randomness(None)
     data_key = randomness.bytes(KEY_BYTES, "data key")
     nonce = randomness.bytes(NONCE_BYTES, "document nonce")
-    ciphertext = AESGCM(data_key).encrypt(nonce, plaintext, _document_aad(plaintext_sha256))
+    salt = randomness.bytes(SALT_BYTES, "salt")
+    committed = claimed or commitment(salt, plaintext)
+    payload = salt + plaintext
+    ciphertext = AESGCM(data_key).encrypt(nonce, payload, _document_aad(committed))
     entries = [
         _wrap(data_key, address, _public_key(pub, f"the public key for {address}"), randomness)
         for address, pub in sorted(recipients.items(), key=lambda item: item[0].lower())
     ]
-    return _serialise(_Envelope(plaintext_sha256, nonce, ciphertext, tuple(entries)))
+    return _serialise(_Envelope(committed, nonce, ciphertext, tuple(entries)))
 
 
 def _wrap(
@@ -251,8 +269,8 @@ def _key_encryption_key(shared_secret: bytes, address: str, ephemeral_public: by
     return hkdf.derive(shared_secret)
 
 
-def _document_aad(plaintext_sha256: str) -> bytes:
-    return f"{SCHEME}\x00document\x00{plaintext_sha256}".encode("ascii")
+def _document_aad(committed: str) -> bytes:
+    return f"{SCHEME}\x00document\x00{committed}".encode("ascii")
 
 
 # Distinct labels keep the two AES-GCM uses (document, wrapped key) from ever being
@@ -264,7 +282,7 @@ def _wrap_aad(address: str) -> bytes:
 def _serialise(envelope: _Envelope) -> bytes:
     document = {
         "scheme": SCHEME,
-        "plaintext_sha256": envelope.plaintext_sha256,
+        "commitment": envelope.commitment,
         "nonce": _b64(envelope.nonce),
         "ciphertext": _b64(envelope.ciphertext),
         "recipients": [
@@ -289,20 +307,48 @@ def _b64(data: bytes) -> str:
 # Decryption
 
 
-def decrypt(envelope: bytes, private_key: bytes) -> bytes:
-    """The plaintext of `envelope`, if `private_key` is one of its recipients' keys."""
+def decrypt(envelope: bytes, private_key: bytes, granted: bytes | None = None) -> bytes:
+    """The plaintext of `envelope`, if `private_key` is one of its recipients' keys or the key
+    `granted` (a grant made for it by `grant`) was wrapped for; checked against the commitment."""
+    key = _private_key(private_key)
+    parsed = _parse(envelope)
+    address = address_of_public_key(_public_bytes(key.public_key()))
+    listed = [entry for entry in parsed.recipients if entry.address == address]
+    if listed:
+        entry = listed[0]
+    elif granted is not None:
+        entry = _parse_grant(address, granted)
+    else:
+        entry = _entry_for(parsed, address)  # NotARecipientError, naming the recipients
+    payload = _open(parsed, _unwrap(entry, key))
+    salt, plaintext = payload[:SALT_BYTES], payload[SALT_BYTES:]
+    actual = commitment(salt, plaintext)
+    if len(salt) != SALT_BYTES or actual != parsed.commitment:
+        raise DigestMismatchError(
+            f"the decrypted document and its salt commit to {actual}, "
+            f"but the envelope publishes {parsed.commitment}"
+        )
+    return plaintext
+
+
+def grant(envelope: bytes, private_key: bytes, reader: str, reader_public_key: bytes) -> bytes:
+    """A grant for `reader`: the envelope's data key, opened with `private_key` (a recipient's),
+    wrapped for `reader_public_key` (which must be `reader`'s) as a recipient entry would be."""
     key = _private_key(private_key)
     parsed = _parse(envelope)
     entry = _entry_for(parsed, address_of_public_key(_public_bytes(key.public_key())))
     data_key = _unwrap(entry, key)
-    plaintext = _open(parsed, data_key)
-    actual = sha256_hex(plaintext)
-    if actual != parsed.plaintext_sha256:
-        raise DigestMismatchError(
-            f"the decrypted document hashes to {actual}, "
-            f"but the envelope commits to {parsed.plaintext_sha256}"
-        )
-    return plaintext
+    _open(parsed, data_key)  # a key that does not open the document is not passed on
+    ((address, public),) = _checked_recipients({reader: reader_public_key}).items()
+    wrapped = _wrap(
+        data_key, address, _public_key(public, f"the public key of {address}"), _Randomness(None)
+    )
+    return wrapped.ephemeral_public_key + wrapped.nonce + wrapped.wrapped_key
+
+
+def commitment_of(envelope: bytes) -> str:
+    """The salted commitment an envelope publishes."""
+    return _parse(envelope).commitment
 
 
 def recipients_of(envelope: bytes) -> list[str]:
@@ -341,7 +387,7 @@ def _unwrap(entry: _Recipient, key: ec.EllipticCurvePrivateKey) -> bytes:
 
 
 def _open(envelope: _Envelope, data_key: bytes) -> bytes:
-    aad = _document_aad(envelope.plaintext_sha256)
+    aad = _document_aad(envelope.commitment)
     try:
         return AESGCM(data_key).decrypt(envelope.nonce, envelope.ciphertext, aad)
     except InvalidTag as exc:
@@ -362,13 +408,13 @@ def _parse(envelope: bytes) -> _Envelope:
         raise EncryptionError(
             f"malformed envelope: scheme {document['scheme']!r} is not {SCHEME!r}"
         )
-    digest = document["plaintext_sha256"]
-    if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
+    committed = document["commitment"]
+    if not isinstance(committed, str) or not _DIGEST.fullmatch(committed):
         raise EncryptionError(
-            "malformed envelope: plaintext_sha256 is not 0x and 64 lower-case hex digits"
+            "malformed envelope: commitment is not 0x and 64 lower-case hex digits"
         )
     return _Envelope(
-        plaintext_sha256=digest,
+        commitment=committed,
         nonce=_b64_field(document, "nonce", "envelope", NONCE_BYTES),
         ciphertext=_b64_field(document, "ciphertext", "envelope", None),
         recipients=_parse_recipients(document["recipients"]),
@@ -403,6 +449,16 @@ def _parse_recipient(entry: Any, where: str) -> _Recipient:
         nonce=_b64_field(entry, "nonce", where, NONCE_BYTES),
         wrapped_key=_b64_field(entry, "wrapped_key", where, KEY_BYTES + TAG_BYTES),
     )
+
+
+def _parse_grant(address: str, granted: bytes) -> _Recipient:
+    if len(granted) != GRANT_BYTES:
+        raise EncryptionError(
+            f"a grant for {address} is {len(granted)} bytes, expected {GRANT_BYTES}"
+        )
+    ephemeral = granted[:PUBLIC_KEY_BYTES]
+    nonce = granted[PUBLIC_KEY_BYTES : PUBLIC_KEY_BYTES + NONCE_BYTES]
+    return _Recipient(address, ephemeral, nonce, granted[PUBLIC_KEY_BYTES + NONCE_BYTES :])
 
 
 def _expect_fields(document: Any, fields: frozenset[str], where: str) -> None:

@@ -1,7 +1,9 @@
 """The main job's enterprise and verification parts: three sample enterprises of different
 industries, each with twelve monthly records and one annual aggregated record, evidence for
-every month, one enterprise's evidence encrypted for the regulator and the verification agency;
-then the agency verifies every enterprise-year. One month of the power grid was keyed in by hand
+every month, one enterprise's activity documents and evidence encrypted for itself and the
+regulator; then the regulator assigns the verification agency, that enterprise grants the agency
+access to its year's documents (KeyDirectory grants: the documents and records unchanged), and
+the agency verifies every enterprise-year. One month of the power grid was keyed in by hand
 with a mistyped result: its verification fails, the enterprise rectifies (整改) the month, and the
 re-verification passes.
 
@@ -21,7 +23,7 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from offchain.actions.enterprise import EnterpriseBackend, Outcome, Submission
+from offchain.actions.enterprise import EnterpriseBackend, Outcome, Submission, grant_access
 from offchain.actions.onboarding import onboard, publish_key
 from offchain.actions.verification import VerdictSubmission, Workflow
 from offchain.chain.accounts import dev_account
@@ -66,6 +68,8 @@ class SampleEnterprise:
     admin: int
     writer: int
     encrypted: bool = False
+    # The emission equipment (排放设备) of each month's activity records, by record index.
+    equipment: tuple[dict[str, Any], ...] = ()
 
 
 ENTERPRISES = (
@@ -78,6 +82,30 @@ ENTERPRISES = (
         admin=1,
         writer=2,
         encrypted=True,
+        equipment=(
+            {
+                "id": "BLR-1",
+                "name": "1号燃煤锅炉",
+                "type": "煤粉锅炉",
+                "location": "主厂房",
+                "records": [0],
+                "source": "meter-coal-01",
+            },
+            {
+                "id": "GRID-1",
+                "name": "厂用电关口表",
+                "type": "电能表",
+                "location": "升压站",
+                "records": [1],
+            },
+            {
+                "id": "FGD-1",
+                "name": "石灰石-石膏湿法脱硫",
+                "type": "脱硫装置",
+                "location": "脱硫区",
+                "records": [2],
+            },
+        ),
     ),
     SampleEnterprise(
         "华东示范电网有限公司",
@@ -120,7 +148,9 @@ def run(
 ) -> list[EnterpriseRun]:
     """Onboards the sample enterprises and submits their year; idempotent."""
     regulator, agency = dev_account(REGULATOR), dev_account(AGENCY)
-    for account in (regulator, agency, *(dev_account(e.writer) for e in ENTERPRISES)):
+    # Encrypted documents are sealed for the enterprise's writer and admin and the regulator.
+    sealers = [dev_account(n) for e in ENTERPRISES for n in (e.writer, e.admin) if e.encrypted]
+    for account in (regulator, agency, *(dev_account(e.writer) for e in ENTERPRISES), *sealers):
         publish_key(reader, tx, account)
     runs = []
     for enterprise in ENTERPRISES:
@@ -128,13 +158,17 @@ def run(
         backend = EnterpriseBackend(
             reader, tx, store, dev_account(enterprise.writer), dev_account(enterprise.admin)
         )
-        readers = [regulator.address, agency.address] if enterprise.encrypted else []
         folder = work / enterprise.credit_code
         written = list(_months(enterprise, folder))
         monthly = []
         for month, (activity, evidence) in enumerate(written, start=1):
             submission = Submission(
-                enterprise.credit_code, YEAR, f"{YEAR}年{month}月", activity, evidence, readers
+                enterprise.credit_code,
+                YEAR,
+                f"{YEAR}年{month}月",
+                activity,
+                evidence,
+                encrypted=enterprise.encrypted,
             )
             if (enterprise.credit_code, month) == FAULTY:
                 monthly.append(_submit_mistyped(backend, submission))
@@ -149,8 +183,8 @@ def run(
                 f"{YEAR}年度报告",
                 activity,
                 evidence,
-                readers,
                 aggregated=True,
+                encrypted=enterprise.encrypted,
             )
         )
         progress(f"{enterprise.credit_code} {YEAR} annual")
@@ -180,6 +214,9 @@ def _months(enterprise: SampleEnterprise, folder: Path) -> Iterator[tuple[Path, 
         document["title"] = f"{enterprise.name} {YEAR}年{month}月碳排数据"
         document["period"] = {"year": YEAR, "month": month}
         document["extrainfo"] = []
+        if enterprise.equipment:
+            document["source"] = "manual"
+            document["equipment"] = [dict(e) for e in enterprise.equipment]
         for record in document["records"]:
             _scale(record, load)
         yield _write_month(folder, f"{month:02d}", document)
@@ -194,6 +231,10 @@ def _annual(
     document["title"] = f"{enterprise.name} {YEAR}年度碳排报告"
     document["period"] = {"year": YEAR}
     document["records"] = [record for month in months for record in month["records"]]
+    # Each piece of equipment emitted its records of every month, now numbered across the year.
+    offsets = [sum(len(m["records"]) for m in months[:i]) for i in range(len(months))]
+    for item in document.get("equipment", []):
+        item["records"] = [offset + n for offset in offsets for n in item["records"]]
     evidence = sorted({p for _, paths in written for p in paths})
     return _write_document(folder / "annual.json", document), evidence
 
@@ -296,6 +337,9 @@ def verify(
     for run in runs:
         carbon = reader.enterprise(run.enterprise.credit_code).carbon
         flow.open_and_assign(regulator, carbon, YEAR, agency.address)
+        if run.enterprise.encrypted:  # the agency is known only now: the enterprise lets it read
+            admin = dev_account(run.enterprise.admin)
+            grant_access(reader, tx, admin, run.enterprise.credit_code, YEAR, agency.address)
         reports = [_verify_once(reader, flow, store, work, carbon, agency, run)]
         if not reports[-1].passed and flow.state(carbon, YEAR) is VerificationState.FAILED:
             _rectify(reader, tx, store, work, run)

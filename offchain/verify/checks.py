@@ -9,11 +9,12 @@ from typing import Any
 from offchain.calc import plausibility
 from offchain.calc.calculator import CalculationResult
 from offchain.chain.bindings import EntryStatus, Record, StorageMode
+from offchain.core import crypto, equipment
 from offchain.core.documents import load
 from offchain.core.names import parse_index_name
 from offchain.core.units import AmountError, to_micro, tonnes
 from offchain.errors import CalculationError, CarbonError
-from offchain.verify.evidence import EvidenceJudge, Finding
+from offchain.verify.evidence import EvidenceJudge, Finding, UnreadableError
 from offchain.verify.reads import YearData
 from offchain.verify.report import Check, VerificationReport
 from offchain.verify.standards import Standards, StandardsSets
@@ -143,6 +144,8 @@ class YearAudit:
             self._standards(job, chosen)
         if r.replaces:
             self._rectification(job)
+        if job.document is not None:
+            self._equipment(job, job.document)
         for info in (job.document or {}).get("extrainfo", []):
             self._evidence(job, info)
 
@@ -165,8 +168,18 @@ class YearAudit:
         )
 
     def _document(self, job: Job, data: bytes) -> tuple[dict[str, Any] | None, Finding]:
+        digest, opened = job.record.data, ""
+        if crypto.is_envelope(data):
+            try:
+                data, how = self.evidence.open(self.y, digest, data)
+            except UnreadableError as exc:
+                why = f"cannot verify: the activity document {digest} is {exc}"
+                return None, ("fail", why)
+            except CarbonError as exc:
+                return None, ("fail", f"activity document {digest}: {exc}")
+            opened = f"; encrypted, {how}"
         try:
-            document = load(data, "activity", f"activity document {job.record.data}")
+            document = load(data, "activity", f"activity document {digest}")
         except CarbonError as exc:
             return None, ("fail", str(exc))
         job.subject = f"{self.y.year}#{job.record.index} '{document['title']}'"
@@ -177,7 +190,7 @@ class YearAudit:
         return document, (
             "pass",
             f"strict JSON, valid against the activity schema, {len(document['records'])} "
-            "activity records",
+            f"activity records{opened}",
         )
 
     def _standards(self, job: Job, chosen: Standards) -> None:
@@ -202,6 +215,15 @@ class YearAudit:
             "pass",
             f"set {set_id}: {chosen.describe()}; every document hashes to its digest",
         )
+
+    def _equipment(self, job: Job, document: dict[str, Any]) -> None:
+        """`record.equipment`: who emitted what and how it was reported, when the document
+        says (seed 001 §1.5); its references must hold."""
+        if "equipment" not in document and "source" not in document:
+            return
+        found = equipment.problems(document)
+        status = "fail" if found else "pass"
+        job.add("record.equipment", status, "; ".join(found) or equipment.describe(document))
 
     def _rectification(self, job: Job) -> None:
         y, r = self.y, job.record

@@ -1,15 +1,20 @@
 """What one piece of evidence comes to: its DataLayer entry Completed, its bytes found and
-hashing to the digest, and, when encrypted, an envelope that commits to the plaintext named in
-extrainfo and that the agency's key opens."""
+hashing to the digest, and, when encrypted, an envelope that the verifier's key opens (as a
+recipient, or through a grant made to it later) and whose plaintext is the one extrainfo names.
+Encrypted activity documents are opened the same way (`EvidenceJudge.open`)."""
 
-import json
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from offchain.chain.bindings import EntryStatus
 from offchain.core import crypto
-from offchain.errors import CarbonError, DigestMismatchError, NotARecipientError
+from offchain.core.documents import sha256_hex
+from offchain.errors import CarbonError
 from offchain.verify.reads import YearData
+
+
+class UnreadableError(CarbonError):
+    """An encrypted document the verifier's key does not open: neither a recipient nor granted."""
 
 
 class Finding(NamedTuple):
@@ -26,6 +31,8 @@ class EvidenceJudge:
     """
 
     def __init__(self, documents: Mapping[str, bytes], agency_key: bytes | None) -> None:
+        """`agency_key` is the key documents are decrypted with: the agency's, or the
+        regulator's (a recipient of every encrypted enterprise document)."""
         self.documents = documents
         self.agency_key = agency_key
         self.agency = (
@@ -56,36 +63,48 @@ class EvidenceJudge:
         where = f"{entry.mode} entry {digest}, {len(data):,} bytes, Completed, hashes to its digest"
         if not info.get("encrypted"):
             return Finding("pass", where)
-        return self._encrypted(data, info, where)
+        return self._encrypted(y, digest, data, info, where)
 
-    def _encrypted(self, data: bytes, info: dict[str, Any], where: str) -> Finding:
+    def open(self, y: YearData, digest: str, envelope: bytes) -> tuple[bytes, str]:
+        """The plaintext of an encrypted document of `y` and how it was opened; UnreadableError
+        when the key is not one of its readers', EncryptionError or DigestMismatchError when it
+        is and the envelope is broken or its commitment does not match."""
+        readers = ", ".join(crypto.recipients_of(envelope))
+        if self.agency_key is None:
+            raise UnreadableError(f"encrypted for {readers}; no key given")
+        granted = y.grants.get(digest)
+        if self.agency not in crypto.recipients_of(envelope) and granted is None:
+            revoked = "; its access was revoked" if y.revoked else ""
+            grants = f" ({y.grants_error})" if y.grants_error else ""
+            raise UnreadableError(
+                f"encrypted for {readers}; {self.agency} is not a recipient and was granted no "
+                f"access{grants}{revoked}"
+            )
+        plaintext = crypto.decrypt(envelope, self.agency_key, granted)
+        how = "as a recipient" if granted is None else "through its grant"
+        return plaintext, f"decrypted with the key of {self.agency} ({how}), commitment checked"
+
+    def _encrypted(
+        self, y: YearData, digest: str, data: bytes, info: dict[str, Any], where: str
+    ) -> Finding:
         plain = info.get("sha256")
         if plain is None:
             return Finding(
                 "fail", f"{where}, but extrainfo marks it encrypted without the plaintext's sha256"
             )
-        try:
-            committed = json.loads(data)["plaintext_sha256"]
-        except (ValueError, KeyError, TypeError):
+        if not crypto.is_envelope(data):
             return Finding("fail", f"{where}, but it is marked encrypted and is not an envelope")
-        if committed != plain:
-            return Finding(
-                "fail", f"the envelope commits to plaintext {committed}, extrainfo says {plain}"
-            )
-        if self.agency_key is None:
-            return Finding(
-                "warning", f"encrypted, not readable with the key given (no key); {where}"
-            )
         try:
-            crypto.decrypt(data, self.agency_key)
-        except NotARecipientError:
+            plaintext, how = self.open(y, digest, data)
+        except UnreadableError as exc:
             return Finding(
-                "warning",
-                f"encrypted, not readable with the key given ({self.agency} is not a recipient); "
-                f"{where}",
+                "warning", f"encrypted, not readable with the key given ({exc}); {where}"
             )
-        except (CarbonError, DigestMismatchError) as exc:
+        except CarbonError as exc:
             return Finding("fail", f"decrypting with the key of {self.agency}: {exc}")
-        return Finding(
-            "pass", f"{where}; decrypted with the key of {self.agency}, plaintext sha256 {plain}"
-        )
+        actual = sha256_hex(plaintext)
+        if actual != plain:
+            return Finding(
+                "fail", f"{how}: the plaintext hashes to {actual}, extrainfo says {plain}"
+            )
+        return Finding("pass", f"{where}; {how}, plaintext sha256 {plain}")

@@ -5,8 +5,11 @@
    `EnterpriseFactory.enterpriseOf(code)` to confirm that address (only until it is confirmed
    once), and `eth_blockNumber`: every later read is made at that block.
 2. `DataLayer.entry()` of every record's activity document and rectification evidence,
-   `CarbonIndex.resolveStandardsSet(id)` of every standards set not yet cached, and, for a year
-   with invalid records, one `eth_getLogs` for their `RecordInvalidated` events (the reasons).
+   `CarbonIndex.resolveStandardsSet(id)` of every standards set not yet cached, for a year
+   with invalid records one `eth_getLogs` for their `RecordInvalidated` events (the reasons),
+   and, when verifying with a key, one `eth_getLogs` for the KeyDirectory's `AccessGranted`
+   events to that key's address (the data keys of encrypted documents granted to it) and
+   `KeyDirectory.isRevoked`.
 3. `eth_getCode` of the chunks of every standards document not cached, `DataLayer.entry()` of
    every evidence entry the activity entries depend on, and per DataLayer one `eth_getLogs` for
    the `EntryContent` events of all the documents still needed (topic1 = the list of digests).
@@ -39,6 +42,8 @@ from offchain.chain.reader import (
     PAGE,
     ChainReader,
     Request,
+    granted_keys,
+    grants_request,
     invalidation_reasons,
     invalidations_request,
     join_chunks,
@@ -68,6 +73,9 @@ class YearData:
     error: str | None = None
     invalidations: dict[int, str] = field(default_factory=dict)  # record index -> reason
     invalidations_error: str | None = None
+    grants: dict[str, bytes] = field(default_factory=dict)  # document -> key granted to us
+    grants_error: str | None = None
+    revoked: bool = False  # the grantee's access to the enterprise's documents is revoked
 
     @property
     def valid(self) -> list[Record]:
@@ -86,8 +94,11 @@ class YearData:
 class YearReads:
     """The batched reads of verification, with their caches (shared across enterprise-years)."""
 
-    def __init__(self, reader: ChainReader) -> None:
+    def __init__(self, reader: ChainReader, grantee: str | None = None) -> None:
+        """With `grantee`, the grants of encrypted documents made to that address are read."""
         self.reader = reader
+        self.grantee = grantee
+        self.directory = Web3.to_checksum_address(reader.manifest.address("KeyDirectory"))
         self.factory = Web3.to_checksum_address(reader.manifest.address("EnterpriseFactory"))
         self.index = Web3.to_checksum_address(reader.manifest.address("CarbonIndex"))
         self.sets: dict[int, tuple[ResolvedStandard, ...]] = {}
@@ -209,6 +220,20 @@ class YearReads:
             if any(not r.valid for r in y.records):
                 requests.append(invalidations_request(y.carbon, y.year, y.block))
                 handlers.append(lambda answer, y=y: self._take_invalidations(y, answer))
+            if self.grantee is not None:
+                requests.append(grants_request(self.directory, y.carbon, self.grantee, y.block))
+                handlers.append(lambda answer, y=y: self._take_grants(y, answer))
+                requests.append(
+                    self._call(
+                        "KeyDirectory",
+                        self.directory,
+                        "isRevoked",
+                        y.carbon,
+                        self.grantee,
+                        block=y.block,
+                    )
+                )
+                handlers.append(lambda answer, y=y: self._take_revoked(y, answer))
         set_ids = sorted({r.standards_set for y in years for r in y.records} - set(self.sets))
         block = years[0].block if years else 0
         for set_id in set_ids:
@@ -225,6 +250,18 @@ class YearReads:
             )
             return
         y.invalidations.update(invalidation_reasons(answer["result"]))
+
+    def _take_grants(self, y: YearData, answer: dict[str, Any]) -> None:
+        if "error" in answer:
+            y.grants_error = f"the node refused the AccessGranted logs: {answer['error']}"
+            return
+        y.grants = granted_keys(answer["result"])
+
+    def _take_revoked(self, y: YearData, answer: dict[str, Any]) -> None:
+        try:
+            y.revoked = bool(self.reader.decode("KeyDirectory", "isRevoked", answer))
+        except ChainError:  # a KeyDirectory before grants existed: nothing was ever revoked
+            y.revoked = False
 
     def _take_set(self, set_id: int, answer: dict[str, Any]) -> None:
         try:

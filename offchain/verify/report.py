@@ -31,7 +31,7 @@ class VerificationReport:
     seconds: float
     profile: dict[str, Any] = field(default_factory=dict)
     block: int = 0  # every chain read was made at this block
-    agency: str | None = None  # the address whose key decrypted evidence, if one was given
+    agency: str | None = None  # the address whose key opened encrypted documents, if given
     shared_with: int = 1  # enterprise-years verified together (round trips are shared)
 
     @property

@@ -1,9 +1,11 @@
 """The offline verifier: an enterprise-year recomputed from nothing but the chain and the store.
 
 For every valid record of the year it takes the exact factor, formula and code revisions the
-record pins, the activity document and its evidence (decrypted when encrypted for the agency's
-key), checks every digest, recomputes the record in the sandbox and compares the result with
-the chain's exactly, in micro-tonnes. Aggregated records are compared with the sum of what they
+record pins, the activity document and its evidence (decrypted when encrypted, with the key
+given: the agency's through the grants the enterprise made it, or the regulator's as a
+recipient; without such a key an encrypted record fails as "cannot verify"), checks every
+digest, recomputes the record in the sandbox and compares the result with the chain's exactly,
+in micro-tonnes. Aggregated records are compared with the sum of what they
 aggregate; self-measured factors must cite verified evidence. Every finding is a `Check`; the
 only exceptions are an unknown enterprise and an unreachable node.
 
@@ -43,14 +45,14 @@ class Verifier:
         `year.completeness`; without, it is judged as reported so far (a warning)."""
         self.whole_year = whole_year
         self.reader = reader
-        self.reads = YearReads(reader)
-        self.standards = StandardsSets(self.reads)
         self.evidence = EvidenceJudge(reader.documents, agency_key)
+        self.reads = YearReads(reader, self.evidence.agency)
+        self.standards = StandardsSets(self.reads)
         self.limits = limits
 
     @property
     def agency(self) -> str | None:
-        """The address whose key decrypts evidence, if a key was given."""
+        """The address whose key opens encrypted documents, if a key was given."""
         return self.evidence.agency
 
     def verify(self, credit_code: str, year: int) -> VerificationReport:

@@ -93,6 +93,24 @@ def test_submit_then_list_records(carbon, onboarded, activity, evidence):
     assert listed[0]["result_tco2e"] == "288.324366" and listed[0]["self_measured"]
 
 
+def test_carbon_encrypt_makes_encryption_the_enterprises_default(
+    carbon, onboarded, activity, evidence, monkeypatch
+):
+    for signer in ("dev:0", "dev:3", "dev:4"):
+        assert carbon("keys", "publish", "--as", signer).exit_code == 0
+    monkeypatch.setenv("CARBON_ENCRYPT", "1")
+    result = carbon(
+        *submit_args(CODE, activity, "四月", "dev:3", evidence), "--writer", "dev:4", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    outcome = json.loads(result.output[result.output.index("{") :])
+    assert outcome["encrypted"] and all(e["encrypted"] for e in outcome["evidence"])
+    listed = json.loads(
+        carbon("enterprise", "records", "--enterprise", CODE, "--year", "2023", "--json").output
+    )
+    assert listed[0]["period"] == "encrypted" and listed[0]["result_tco2e"] == "288.324366"
+
+
 def test_submit_for_an_unknown_enterprise_is_a_one_line_error(carbon, activity):
     result = carbon(*submit_args("91110000N0B0DY000R", activity, "x", "dev:3"))
     assert result.exit_code == 1

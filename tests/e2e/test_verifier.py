@@ -78,8 +78,9 @@ def short_annual(enterprise):
 
 @pytest.fixture(scope="module")
 def encrypted(enterprise):
-    """A whole year whose evidence is encrypted for the regulator and the agency (whole, so that
-    no month is missing: a missing month is a warning of its own)."""
+    """A whole year whose activity documents and evidence are encrypted for the enterprise, the
+    regulator and the agency, named at submission (whole, so that no month is missing: a
+    missing month is a warning of its own). Grants to a later agency: test_confidential."""
     return enterprise(ENCRYPTED, encrypt_for=(REGULATOR.address, AGENCY.address))
 
 
@@ -443,19 +444,21 @@ def test_encrypted_evidence_verifies_with_the_agency_key(encrypted, verifier):
     assert report.agency == AGENCY.address
 
 
-def test_encrypted_evidence_without_the_key_is_a_warning(encrypted, verifier):
+def test_an_encrypted_year_without_the_key_cannot_be_verified(encrypted, verifier):
     report = verifier().verify(ENCRYPTED, vs.YEAR)
-    assert report.passed
-    evidence = [c for c in report.checks if c.id == "record.evidence"]
-    assert evidence and all(c.status == "warning" for c in evidence)
-    assert all("encrypted, not readable with the key given" in c.reason for c in evidence)
+    assert not report.passed
+    documents = [c for c in report.checks if c.id == "record.document"]
+    assert len(documents) == 13 and all(c.status == "fail" for c in documents)
+    assert all("cannot verify" in c.reason and "no key given" in c.reason for c in documents)
 
 
-def test_encrypted_evidence_with_a_key_that_is_not_a_recipient_is_a_warning(encrypted, verifier):
+def test_an_encrypted_year_with_a_key_that_is_not_a_recipient_cannot_be_verified(
+    encrypted, verifier
+):
     report = verifier(bytes(OUTSIDER.key)).verify(ENCRYPTED, vs.YEAR)
-    warned = [c for c in report.checks if c.status == "warning"]
-    assert report.passed and warned
-    assert all(f"({OUTSIDER.address} is not a recipient)" in c.reason for c in warned)
+    documents = [c for c in report.checks if c.id == "record.document"]
+    assert not report.passed and documents
+    assert all(f"{OUTSIDER.address} is not a recipient" in c.reason for c in documents)
 
 
 def test_an_aggregated_record_that_is_not_the_sum_fails(short_annual, verifier):

@@ -182,9 +182,9 @@ def test_a_tampered_wrapped_key_is_detected():
         crypto.decrypt(edit(seal(), tamper), ENTERPRISE.to_bytes())
 
 
-def test_a_replaced_plaintext_sha256_fails_authentication():
+def test_a_replaced_commitment_fails_authentication():
     def tamper(doc):
-        doc["plaintext_sha256"] = sha256_hex(b"another document")
+        doc["commitment"] = sha256_hex(b"another document")
 
     with pytest.raises(EncryptionError, match="ciphertext or wrapped key was tampered with"):
         crypto.decrypt(edit(seal(), tamper), REGULATOR.to_bytes())
@@ -211,11 +211,11 @@ def test_a_recipient_entry_taken_from_another_envelope_is_detected():
         crypto.decrypt(edit(seal(), tamper), AGENCY.to_bytes())
 
 
-def test_a_sender_whose_plaintext_sha256_lies_is_caught_by_the_digest_check():
+def test_a_sender_whose_commitment_lies_is_caught_by_the_commitment_check():
     # Only a dishonest sender can produce this: the header is authenticated, so it must be
     # forged at sealing time, which the public API never does.
-    envelope = crypto._seal(DOCUMENT, sha256_hex(b"what the chain was told"), recipients())
-    with pytest.raises(DigestMismatchError, match="the envelope commits to"):
+    envelope = crypto._seal(DOCUMENT, recipients(), claimed=sha256_hex(b"what the chain was told"))
+    with pytest.raises(DigestMismatchError, match="but the envelope publishes"):
         crypto.decrypt(envelope, AGENCY.to_bytes())
 
 
@@ -229,11 +229,11 @@ def test_the_envelope_is_compact_strict_json_with_sorted_keys():
     assert envelope == canonical.encode("utf-8")
 
 
-def test_the_envelope_names_its_scheme_and_the_plaintext_digest():
+def test_the_envelope_names_its_scheme_and_a_commitment_that_is_not_the_plaintext_digest():
     document = json.loads(seal())
-    assert document["scheme"] == "ecies-secp256k1-aes256gcm-v1"
-    assert document["plaintext_sha256"] == sha256_hex(DOCUMENT)
-    assert set(document) == {"scheme", "plaintext_sha256", "nonce", "ciphertext", "recipients"}
+    assert document["scheme"] == "ecies-secp256k1-aes256gcm-v2"
+    assert document["commitment"] != sha256_hex(DOCUMENT)
+    assert set(document) == {"scheme", "commitment", "nonce", "ciphertext", "recipients"}
     assert set(document["recipients"][0]) == {
         "address",
         "ephemeral_public_key",
@@ -258,7 +258,7 @@ def test_is_envelope_rejects_other_bytes(data):
     [
         (b"not json", "malformed envelope: .*malformed JSON"),
         (b"[]", "envelope is not a JSON object"),
-        (b'{"scheme":"x"}', "envelope lacks ciphertext, nonce, plaintext_sha256, recipients"),
+        (b'{"scheme":"x"}', "envelope lacks ciphertext, commitment, nonce, recipients"),
     ],
 )
 def test_a_malformed_envelope_is_refused_with_its_reason(envelope, message):
@@ -273,7 +273,7 @@ def test_a_malformed_envelope_is_refused_with_its_reason(envelope, message):
         (lambda d: d.update(nonce="***"), r"envelope\.nonce is not base64"),
         (lambda d: d.update(nonce="AAAA"), r"envelope\.nonce is 3 bytes, expected 12"),
         (lambda d: d.update(ciphertext=""), "ciphertext is shorter than its 16-byte tag"),
-        (lambda d: d.update(plaintext_sha256="0xABC"), "plaintext_sha256 is not 0x"),
+        (lambda d: d.update(commitment="0xABC"), "commitment is not 0x"),
         (lambda d: d.update(recipients=[]), "recipients is not a non-empty list"),
         (lambda d: d.update(extra=1), "envelope has unknown extra"),
         (lambda d: d["recipients"][1].pop("nonce"), r"recipients\[1\] lacks nonce"),
@@ -351,3 +351,90 @@ def test_a_seed_makes_encryption_reproducible_and_still_decryptable():
 def test_a_short_seed_is_refused():
     with pytest.raises(crypto.EncryptionError, match="at least 32 bytes"):
         crypto.encrypt(b"x", _recipients((7).to_bytes(32, "big")), seed=b"x")
+
+
+# --- grants: readers added after the envelope was stored ----------------------------------------
+
+LATE = key("agency assigned later")
+LATE_ADDRESS = LATE.public_key.to_checksum_address()
+
+
+def granted_by(granter: keys.PrivateKey, envelope: bytes) -> bytes:
+    return crypto.grant(envelope, granter.to_bytes(), LATE_ADDRESS, LATE.public_key.to_bytes())
+
+
+def test_a_reader_granted_access_later_decrypts_the_unchanged_envelope():
+    envelope = crypto.encrypt(DOCUMENT, recipients(ENTERPRISE, REGULATOR))
+    granted = granted_by(REGULATOR, envelope)
+    assert len(granted) == crypto.GRANT_BYTES
+    assert crypto.decrypt(envelope, LATE.to_bytes(), granted) == DOCUMENT
+
+
+def test_without_its_grant_a_later_reader_is_not_a_recipient():
+    envelope = crypto.encrypt(DOCUMENT, recipients(ENTERPRISE, REGULATOR))
+    with pytest.raises(NotARecipientError, match=LATE_ADDRESS):
+        crypto.decrypt(envelope, LATE.to_bytes())
+
+
+def test_a_grant_opens_only_for_the_reader_it_was_made_for():
+    envelope = crypto.encrypt(DOCUMENT, recipients(ENTERPRISE, REGULATOR))
+    with pytest.raises(EncryptionError, match="tampered with"):
+        crypto.decrypt(envelope, OUTSIDER.to_bytes(), granted_by(ENTERPRISE, envelope))
+
+
+def test_a_grant_made_for_another_envelope_does_not_open_this_one():
+    envelope = crypto.encrypt(DOCUMENT, recipients(ENTERPRISE, REGULATOR))
+    other = crypto.encrypt(b"another document", recipients(ENTERPRISE, REGULATOR))
+    with pytest.raises(EncryptionError, match="tampered with"):
+        crypto.decrypt(envelope, LATE.to_bytes(), granted_by(ENTERPRISE, other))
+
+
+def test_only_a_recipient_can_grant():
+    envelope = crypto.encrypt(DOCUMENT, recipients(ENTERPRISE, REGULATOR))
+    with pytest.raises(NotARecipientError, match="is not a recipient"):
+        granted_by(OUTSIDER, envelope)
+
+
+def test_a_grant_for_a_key_of_another_address_is_refused():
+    envelope = crypto.encrypt(DOCUMENT, recipients(ENTERPRISE, REGULATOR))
+    with pytest.raises(EncryptionError, match="belongs to"):
+        crypto.grant(envelope, ENTERPRISE.to_bytes(), LATE_ADDRESS, OUTSIDER.public_key.to_bytes())
+
+
+# --- the salted commitment: a guess cannot be confirmed from what is public ---------------------
+
+# An activity document whose every field but one quantity is known to an outsider (the template
+# of the enterprise's industry, the month, the standards): the quantity of coal burnt, in tonnes.
+TEMPLATE = (
+    '{{"title":"华北示范发电 2023年4月","period":{{"year":2023,"month":4}},"records":'
+    '[{{"FC":{quantity},"unit":"t","fuel":"燃煤"}}],"extrainfo":[]}}'
+)
+SPACE = range(0, 100_001)
+
+
+def candidates() -> "list[bytes]":
+    return [TEMPLATE.format(quantity=q).encode("utf-8") for q in SPACE]
+
+
+def public_digests(envelope: bytes) -> set[str]:
+    """The digests an outsider sees: the envelope's own (the record's data) and its commitment."""
+    return {sha256_hex(envelope), json.loads(envelope)["commitment"]}
+
+
+def test_brute_force_over_every_quantity_finds_nothing_in_the_public_envelope():
+    secret = TEMPLATE.format(quantity=73_519).encode("utf-8")
+    envelope = crypto.encrypt(secret, recipients(ENTERPRISE, REGULATOR))
+    public = public_digests(envelope)
+    hits = [q for q, guess in zip(SPACE, candidates(), strict=True) if sha256_hex(guess) in public]
+    assert hits == []
+    assert crypto.decrypt(envelope, REGULATOR.to_bytes()) == secret  # recipients still check it
+
+
+def test_the_same_brute_force_finds_the_quantity_from_an_unsalted_digest():
+    # What the previous envelope published (plaintext_sha256): the search above would succeed.
+    secret = TEMPLATE.format(quantity=73_519).encode("utf-8")
+    unsalted = sha256_hex(secret)
+    hits = [
+        q for q, guess in zip(SPACE, candidates(), strict=True) if sha256_hex(guess) == unsalted
+    ]
+    assert hits == [73_519]
