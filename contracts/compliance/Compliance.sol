@@ -147,7 +147,7 @@ contract Compliance is Upgradeable, ICompliance {
         }
         ICarbonVerification.Summary memory v = $.verification.verification(enterprise, year);
         if (v.state != ICarbonVerification.State.Closed) revert VerifiedEmissionsMissing(enterprise, year);
-        uint256 total;
+        uint256 total = 0;
         for (uint256 i = 0; i < offsets.length; ++i) {
             Offset calldata o = offsets[i];
             total += o.amount;
