@@ -1,7 +1,8 @@
 """Fixtures of the contract tests beyond the shared ones: the index names the DataLayer of the
 shared fixtures as its official DataLayer (standards are accepted from it only), and a wired
 verification: a VerifierRegistry with one approved agency, and a CarbonVerification that knows
-the factory, which names it to its enterprises; and a CarbonQuota with three enterprise accounts."""
+the factory, which names it to its enterprises; a CarbonQuota with three enterprise accounts; and
+a Compliance over both, with three enterprises whose administrator is not the regulator."""
 
 import hashlib
 from collections.abc import Callable

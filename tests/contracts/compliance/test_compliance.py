@@ -23,6 +23,10 @@ ZERO32 = b"\x00" * 32
 OFFSET_TYPE = "(uint64,bytes16,bytes32)[]"
 
 
+def state_id(state: ComplianceState) -> str:
+    return state.name.lower()
+
+
 def ccer(amount: int, evidence: bytes = b"\x0e" * 32) -> tuple[int, bytes, bytes]:
     return (amount, b"CCER".ljust(16, b"\x00"), evidence)
 
@@ -260,6 +264,7 @@ def test_no_notice_after_the_deadline(flow, compliance, enterprise, chain):
         ComplianceState.REJECTED,
         ComplianceState.FULFILLED,
     ],
+    ids=state_id,
 )
 def test_an_enterprise_year_is_notified_once(flow, compliance, enterprise, state):
     flow.reach(enterprise, state)
@@ -308,6 +313,7 @@ def test_only_the_enterprise_administrator_acknowledges(
         ComplianceState.FULFILLED,
         ComplianceState.DEFAULTED,
     ],
+    ids=state_id,
 )
 def test_only_a_notice_is_acknowledged(flow, compliance, enterprise, state):
     flow.reach(enterprise, state)
@@ -395,6 +401,7 @@ def test_only_the_enterprise_administrator_applies(
         ComplianceState.APPLIED,
         ComplianceState.FULFILLED,
     ],
+    ids=state_id,
 )
 def test_an_application_follows_an_acknowledgement_or_a_rejection(
     flow, compliance, enterprise, state
@@ -417,7 +424,9 @@ def test_a_rejected_enterprise_applies_again(flow, compliance, enterprise):
     )
 
 
-@pytest.mark.parametrize("state", [ComplianceState.ACKNOWLEDGED, ComplianceState.REJECTED])
+@pytest.mark.parametrize(
+    "state", [ComplianceState.ACKNOWLEDGED, ComplianceState.REJECTED], ids=state_id
+)
 def test_no_application_after_the_deadline_until_declared_defaulted(
     flow, compliance, enterprise, chain, state
 ):
@@ -474,6 +483,7 @@ def test_only_the_regulator_reviews(flow, compliance, enterprise, admin, strange
         ComplianceState.FULFILLED,
         ComplianceState.DEFAULTED,
     ],
+    ids=state_id,
 )
 def test_only_an_application_is_reviewed(flow, compliance, enterprise, state, review):
     flow.reach(enterprise, state)
@@ -662,6 +672,7 @@ def test_compliance_surrenders_only_with_the_surrenderer_role(
         ComplianceState.APPLIED,
         ComplianceState.REJECTED,
     ],
+    ids=state_id,
 )
 def test_anyone_declares_an_unfulfilled_year_defaulted_after_the_deadline(
     flow, compliance, enterprise, stranger, close_verification, state
@@ -735,7 +746,9 @@ def test_no_default_in_a_year_not_open(compliance, enterprise, regulator):
 
 
 @pytest.mark.parametrize(
-    "state", [ComplianceState.NONE, ComplianceState.FULFILLED, ComplianceState.DEFAULTED]
+    "state",
+    [ComplianceState.NONE, ComplianceState.FULFILLED, ComplianceState.DEFAULTED],
+    ids=state_id,
 )
 def test_a_fulfilled_defaulted_or_unnotified_year_is_not_declared_defaulted(
     flow, compliance, enterprise, state
