@@ -5,15 +5,27 @@ surrenders some first, so that the supply and the `issued` and `surrendered` cou
 non-zero, as in OpenZeppelin's figures (DESIGN §8: mint to a new holder, transfer to a new
 holder, burn). Then `quota_issue_gas` issues to an account that holds nothing (for a new
 enterprise-year, one more new slot than a plain mint); `quota_transfer_gas` moves part of it to
-an enterprise account that holds nothing; `quota_surrender_gas` surrenders part of a balance."""
+an enterprise account that holds nothing; `quota_surrender_gas` surrenders part of a balance.
+
+Then the compliance cycle of the first enterprise for the same year, its emissions verified
+(open, assign, pass, close) and another enterprise notified first, so that the year's list of
+notices is not empty: `compliance_notice_gas` (notify: two new slots, the enterprise-year's first
+and its place in the list), `compliance_ack_gas`, `compliance_apply_gas` (one CCER offset: two
+new slots, verified emissions and offsets, and their hash) and `compliance_review_gas` (accept,
+which surrenders the verified emissions less the offset and less the quota surrendered above)."""
 
 from collections.abc import Callable
 from typing import Any
 
-from ape import accounts, project
+from ape import accounts, chain, project
+
+from offchain.chain.bindings import AgencyStatus
+from offchain.core.crypto import public_key_of
 
 YEAR = 2025
 TONNE = 1_000_000
+DAY = 24 * 3600
+DIGEST = b"\x42" * 32
 
 
 def rows(manifest: Any, regulator: Any, gas_row: Callable[[Any, str, Any], dict]) -> list[dict]:
@@ -39,4 +51,80 @@ def rows(manifest: Any, regulator: Any, gas_row: Callable[[Any, str, Any], dict]
         gas_row(w3, "quota_issue_gas", issue),
         gas_row(w3, "quota_transfer_gas", transfer),
         gas_row(w3, "quota_surrender_gas", surrender),
+        *compliance_rows(manifest, regulator, enterprises[0], enterprises[2], gas_row),
     ]
+
+
+def compliance_rows(
+    manifest: Any,
+    regulator: Any,
+    enterprise: str,
+    other: str,
+    gas_row: Callable[[Any, str, Any], dict],
+) -> list[dict]:
+    """`enterprise` holds 8 t of YEAR's quota and surrendered 1 t; `regulator` administers it."""
+    w3 = regulator.provider.web3
+    compliance = project.Compliance.at(manifest.address("Compliance"))
+    registry = project.VerifierRegistry.at(manifest.address("VerifierRegistry"))
+    verification = project.CarbonVerification.at(manifest.address("CarbonVerification"))
+    agency = accounts.test_accounts[5]
+    if AgencyStatus(registry.statusOf(agency)) is AgencyStatus.NONE:
+        key = public_key_of(bytes.fromhex(agency.private_key.removeprefix("0x")))
+        registry.approve(agency, "基准核查机构", "CNAS-B0001", key, sender=regulator)
+    verification.open(enterprise, YEAR, sender=regulator)
+    verification.assign(enterprise, YEAR, agency, sender=regulator)
+    verification.recordVerdict(enterprise, YEAR, True, 5 * TONNE, DIGEST, "", sender=agency)
+    verification.close(enterprise, YEAR, sender=regulator)
+    deadline = chain.blocks.head.timestamp + 30 * DAY
+    compliance.openCycle(YEAR, (deadline, 2 * DAY, 500, DIGEST), sender=regulator)
+    compliance.notify(other, YEAR, sender=regulator)
+    notice = compliance.notify(enterprise, YEAR, sender=regulator)
+    ack = compliance.acknowledge(enterprise, YEAR, sender=regulator)
+    offset = (TONNE // 5, b"CCER".ljust(16, b"\x00"), DIGEST)
+    apply = compliance.submitApplication(enterprise, YEAR, [offset], sender=regulator)
+    review = compliance.accept(enterprise, YEAR, sender=regulator)
+    return [
+        gas_row(w3, "compliance_notice_gas", notice),
+        gas_row(w3, "compliance_ack_gas", ack),
+        gas_row(w3, "compliance_apply_gas", apply),
+        gas_row(w3, "compliance_review_gas", review),
+    ]
+
+
+def main() -> None:
+    """`python -m bench.quota_bench`: these rows alone, on a fresh node with the suite deployed,
+    merged into bench/results/latest.json (rows of the same name replaced, new ones after the
+    last quota row) without running the whole benchmark."""
+    import json
+
+    from ape import networks
+    from ape.logging import logger
+
+    from bench.run import RESULTS, WORK, deployment_rows, fresh_node, gas_row, print_table
+
+    logger.set_level("WARNING")
+    node = fresh_node()
+    node.start()
+    try:
+        with networks.parse_network_choice(f"ethereum:local:{node.url}") as provider:
+            regulator = accounts.test_accounts[0]
+            _, deployer = deployment_rows(regulator, WORK / ".store.tmp", provider)
+            measured = rows(deployer.manifest, regulator, gas_row)
+    finally:
+        node.stop()
+    print_table("Quota and compliance", measured)
+    saved = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else []
+    names = [row["name"] for row in saved]
+    for row in measured:
+        if row["name"] in names:
+            saved[names.index(row["name"])] = row
+        else:
+            ours = [i for i, n in enumerate(names) if n.startswith(("quota_", "compliance_"))]
+            last = ours[-1] if ours else len(saved) - 1
+            saved.insert(last + 1, row)
+            names.insert(last + 1, row["name"])
+    RESULTS.write_text(json.dumps(saved, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()

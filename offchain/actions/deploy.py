@@ -36,6 +36,7 @@ SINGLETONS = (
     "VerifierRegistry",
     "CarbonVerification",
     "CarbonQuota",
+    "Compliance",
 )
 STANDARD_KINDS = {"factor": "FactorLibrary", "formula": "FormulaLibrary", "calculate": "CalcCode"}
 ABI_KINDS = (*SINGLETONS, *STANDARD_KINDS.values(), "EnterpriseCarbon")
@@ -209,8 +210,19 @@ class SuiteDeployer:
                 self.account.address, index.address, factory.address
             ),
         )
+        compliance = self._singleton(
+            "Compliance",
+            lambda impl: impl.initialize.encode_input(
+                self.account.address,
+                index.address,
+                quota.address,
+                verification.address,
+                factory.address,
+            ),
+        )
         self._follow_beacons(factory)
         self._wire_verification(factory, verification)
+        self._let_surrender(quota, compliance)
         for kind, proxy in (
             ("DataLayer", layer),
             ("KeyDirectory", keys),
@@ -218,6 +230,7 @@ class SuiteDeployer:
             ("VerifierRegistry", registry),
             ("CarbonVerification", verification),
             ("CarbonQuota", quota),
+            ("Compliance", compliance),
         ):
             if not self._tracked(index, proxy.address):
                 self.gas.add(
@@ -331,6 +344,15 @@ class SuiteDeployer:
             self.gas.add(
                 "factory.setVerification",
                 factory.setVerification(verification.address, sender=self.account),
+            )
+
+    def _let_surrender(self, quota: Any, compliance: Any) -> None:
+        """Compliance burns the quota an accepted application surrenders."""
+        role = quota.SURRENDERER_ROLE()
+        if not quota.hasRole(role, compliance.address):
+            self.gas.add(
+                "quota.grantRole(SURRENDERER, Compliance)",
+                quota.grantRole(role, compliance.address, sender=self.account),
             )
 
     def _tracked(self, index: Any, address: str) -> bool:

@@ -1,10 +1,12 @@
 """Fixtures of the contract tests beyond the shared ones: the index names the DataLayer of the
 shared fixtures as its official DataLayer (standards are accepted from it only), and a wired
 verification: a VerifierRegistry with one approved agency, and a CarbonVerification that knows
-the factory, which names it to its enterprises; and a CarbonQuota with three enterprise accounts."""
+the factory, which names it to its enterprises; a CarbonQuota with three enterprise accounts; and
+a Compliance over both, with three enterprises whose administrator is not the regulator."""
 
 import hashlib
 from collections.abc import Callable
+from enum import IntEnum
 from typing import Any
 
 import pytest
@@ -124,3 +126,73 @@ def named(quota, enterprises, holders, regulator) -> list[tuple[Any, Any]]:
     for enterprise, holder in zip(enterprises, holders, strict=True):
         quota.setAccount(enterprise.address, holder, sender=regulator)
     return list(zip(enterprises, holders, strict=True))
+
+
+# The compliance tests (compliance/): a Compliance over the quota and verification above, allowed
+# to surrender; three enterprises whose carbon administrator is `admin` (not the regulator), each
+# with a quota account of its own.
+
+COMPLIANCE_CODES = ("91110000200000000A", "91110000200000001X", "91110000200000002Y")
+VERIFICATION_REPORT = b"\x42" * 32
+
+
+@pytest.fixture(scope="module")
+def compliance(deploy_proxy, regulator, index, quota, verification, factory):
+    contract = deploy_proxy(
+        "Compliance",
+        regulator,
+        index.address,
+        quota.address,
+        verification.address,
+        factory.address,
+    )
+    quota.grantRole(quota.SURRENDERER_ROLE(), contract.address, sender=regulator)
+    return contract
+
+
+@pytest.fixture(scope="module")
+def controlled(project, factory, quota, regulator, admin, writer, holders) -> list[Any]:
+    """Three EnterpriseCarbon contracts administered by `admin`, their quota accounts named."""
+    found = []
+    for i, (code, holder) in enumerate(zip(COMPLIANCE_CODES, holders, strict=True)):
+        factory.onboard((f"控排企业{i}", code, b"01", "北京", admin, writer), sender=regulator)
+        carbon = project.EnterpriseCarbon.at(factory.enterpriseOf(code).carbon)
+        quota.setAccount(carbon.address, holder, sender=regulator)
+        found.append(carbon)
+    return found
+
+
+@pytest.fixture(scope="module")
+def close_verification(verification, regulator, agency) -> Callable[[Any, int, int], None]:
+    """Verifies `enterprise`'s `year` at `total` micro-tonnes: open, assign, pass, close."""
+
+    def close(enterprise: Any, year: int, total: int) -> None:
+        verification.open(enterprise.address, year, sender=regulator)
+        verification.assign(enterprise.address, year, agency, sender=regulator)
+        verification.recordVerdict(
+            enterprise.address, year, True, total, VERIFICATION_REPORT, "", sender=agency
+        )
+        verification.close(enterprise.address, year, sender=regulator)
+
+    return close
+
+
+class ComplianceState(IntEnum):
+    """`ICompliance.ComplianceState`, until offchain/chain/bindings.py (the integrator's) has it."""
+
+    NONE = 0
+    NOTIFIED = 1
+    ACKNOWLEDGED = 2
+    APPLIED = 3
+    REJECTED = 4
+    FULFILLED = 5
+    DEFAULTED = 6
+
+
+class ComplianceStatus(IntEnum):
+    """`ICompliance.ComplianceStatus`, until offchain/chain/bindings.py has it."""
+
+    NONE = 0
+    A = 1
+    B = 2
+    C = 3
