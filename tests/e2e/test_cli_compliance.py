@@ -14,6 +14,7 @@ from offchain.actions.verification import VerdictSubmission, Workflow
 from offchain.chain.accounts import dev_account
 from offchain.chain.bindings import ComplianceState
 from offchain.chain.transact import Transactor
+from offchain.core import crypto
 from offchain.core.units import tonnes
 
 YEAR = vs.YEAR
@@ -21,7 +22,16 @@ PLANT, GRID, LATE = "91110000CMP000001K", "91310000CMP0000024", "91420000CMP0000
 CODES = (PLANT, GRID, LATE)
 # Each enterprise's quota account (the enterprises share one carbon administrator, ADMIN).
 ACCOUNTS = {code: dev_account(n) for code, n in zip(CODES, (7, 8, 9), strict=True)}
-QUOTA_BPS = {PLANT: 9_700, GRID: 9_000, LATE: 10_000}
+
+
+def quota_of(code: str, verified: int) -> int:
+    """PLANT holds 97 % of its verified emissions, LATE all of it, GRID one micro-tonne less
+    than it needs with offsets at the 5 % cap."""
+    if code == GRID:
+        return verified - verified * 500 // 10_000 - 1
+    return verified * (9_700 if code == PLANT else 10_000) // 10_000
+
+
 DAY = 86400
 REGULATOR_AS, ADMIN_AS, OUTSIDER_AS = "dev:0", "dev:3", "dev:6"
 
@@ -39,7 +49,8 @@ def verified(reader, tx, store, tmp_path_factory) -> dict[str, int]:
         onboarding.publish_key(reader, tx, account)
     backend = EnterpriseBackend(reader, tx, store, vs.WRITER, ADMIN)
     flow = Workflow(reader, tx)
-    flow.approve(REGULATOR, AGENCY.address, b"\x01" * 64, "合规测试核查机构", "CNAS-V0009")
+    key = crypto.public_key_of(bytes(AGENCY.key))
+    flow.approve(REGULATOR, AGENCY.address, key, "合规测试核查机构", "CNAS-V0009")
     quota = reader.singleton("CarbonQuota").functions
     totals = {}
     for code in CODES:
@@ -51,7 +62,7 @@ def verified(reader, tx, store, tmp_path_factory) -> dict[str, int]:
         flow.record(AGENCY, carbon, YEAR, VerdictSubmission(True, total, "0x" + "cd" * 32, ""))
         flow.close(REGULATOR, carbon, YEAR)
         tx.send(REGULATOR, quota.setAccount(carbon, ACCOUNTS[code].address), "account")
-        tx.send(REGULATOR, quota.issue(YEAR, carbon, total * QUOTA_BPS[code] // 10_000), "issue")
+        tx.send(REGULATOR, quota.issue(YEAR, carbon, quota_of(code, total)), "issue")
         totals[code] = total
     return totals
 
@@ -130,7 +141,7 @@ def test_notify_opens_the_cycle_and_notifies_every_enterprise_holding_quota(
     assert set(rows) == set(CODES)
     for code in CODES:
         assert rows[code]["state"] == "Notified"
-        assert rows[code]["quota_tco2e"] == tonnes(verified[code] * QUOTA_BPS[code] // 10_000)
+        assert rows[code]["quota_tco2e"] == tonnes(quota_of(code, verified[code]))
         assert rows[code]["status"] == "B"
 
 
@@ -151,7 +162,7 @@ def test_a_year_with_offsets_under_the_cap_is_fulfilled_and_its_quota_surrendere
     row = status(carbon, PLANT)
     assert (row["state"], row["status"]) == ("Fulfilled", "A")
     assert row["surrendered_tco2e"] == tonnes(due)
-    assert row["held_tco2e"] == tonnes(verified[PLANT] * 9_700 // 10_000 - due)
+    assert row["held_tco2e"] == tonnes(quota_of(PLANT, verified[PLANT]) - due)
 
 
 def review_args(code: str, *decision: str) -> list[str]:
@@ -164,28 +175,28 @@ def review_args(code: str, *decision: str) -> list[str]:
 def test_offsets_over_the_cap_cannot_be_accepted_and_the_rejected_enterprise_applies_again(
     carbon, notified, verified, tmp_path
 ):
-    cap = verified[GRID] * 500 // 10_000
-    ack_and_apply(carbon, GRID, offset(tmp_path, cap + 1))
-    line = refused(carbon, *review_args(GRID, "--accept"))
+    cap = verified[PLANT] * 500 // 10_000
+    ack_and_apply(carbon, PLANT, offset(tmp_path, cap + 1))
+    line = refused(carbon, *review_args(PLANT, "--accept"))
     assert f"offsets {tonnes(cap + 1)} t exceed the cap of {tonnes(cap)} t" in line
-    assert status(carbon, GRID)["state"] == "Applied"
-    run_ok(carbon, *review_args(GRID, "--reject", "抵消量超过 5% 上限"))
-    assert status(carbon, GRID)["state"] == "Rejected"
+    assert status(carbon, PLANT)["state"] == "Applied"
+    run_ok(carbon, *review_args(PLANT, "--reject", "抵消量超过 5% 上限"))
+    assert status(carbon, PLANT)["state"] == "Rejected"
     run_ok(
-        carbon, "compliance", "apply", "--enterprise", GRID, "--year", str(YEAR),
+        carbon, "compliance", "apply", "--enterprise", PLANT, "--year", str(YEAR),
         "--offset", offset(tmp_path, cap, "at_cap.txt"), "--as", ADMIN_AS,
     )  # fmt: skip
-    run_ok(carbon, *review_args(GRID, "--accept"))
-    row = status(carbon, GRID)
+    run_ok(carbon, *review_args(PLANT, "--accept"))
+    row = status(carbon, PLANT)
     assert (row["state"], row["applications"], row["rejections"]) == ("Fulfilled", 2, 1)
 
 
-def test_one_micro_tonne_of_quota_short_is_refused_before_sending(carbon, notified, verified):
-    # GRID holds 90 % of its verified emissions: without offsets it is 10 % short.
-    ack_and_apply(carbon, GRID)
-    short = verified[GRID] - verified[GRID] * 9_000 // 10_000
+def test_one_micro_tonne_of_quota_short_is_refused_before_sending(
+    carbon, notified, verified, tmp_path
+):
+    ack_and_apply(carbon, GRID, offset(tmp_path, verified[GRID] * 500 // 10_000))
     line = refused(carbon, *review_args(GRID, "--accept"))
-    assert f"({tonnes(short)} t short)" in line
+    assert "(0.000001 t short)" in line
     assert status(carbon, GRID)["state"] == "Applied"
 
 
