@@ -42,7 +42,7 @@ from offchain.chain.bindings import (
     StorageMode,
     VerificationState,
 )
-from offchain.chain.reader import ENTRY_CONTENT_TOPIC, ChainReader, log_content
+from offchain.chain.reader import ENTRY_CONTENT_TOPIC, ChainReader, YearLock, log_content
 from offchain.chain.revert import RevertError
 from offchain.chain.transact import Transactor
 from offchain.core import crypto, documents, equipment
@@ -215,13 +215,9 @@ class EnterpriseBackend:
         carbon = self.reader.contract("EnterpriseCarbon", contracts.carbon)
         layer = self.reader.contract("DataLayer", contracts.data_layer)
         self._require_roles(submission.credit_code, carbon, layer)
-        require_open_year(
-            self.reader,
-            submission.credit_code,
-            carbon.address,
-            submission.year,
-            rectifying=submission.replaces is not None,
-        )
+        # A frozen year refuses a change, not a retry: whether this is one is known once the
+        # document's digest is (below), still before anything is written.
+        lock = self.reader.year_lock(carbon.address, submission.year)
         activity = documents.load_file(submission.activity, "activity")
         plausibility.check_period(activity, submission.year, submission.month, origin)
         problems = equipment.problems(activity)
@@ -250,6 +246,10 @@ class EnterpriseBackend:
         document = _final_document(activity, evidence, rectification, result)
         stored = self._seal(submission.activity.name, document, recipients)
         digest = stored.digest
+        if self.reader.record_of_data(carbon.address, digest) is None:
+            refuse_frozen_year(
+                submission.credit_code, submission.year, lock, submission.replaces is not None
+            )
         self._check_period_is_free(carbon, layer, submission, activity, digest)
         progress("checked")
 
@@ -432,7 +432,12 @@ def require_open_year(
     reader: ChainReader, credit_code: str, carbon: str, year: int, rectifying: bool
 ) -> None:
     """Refuses, before anything is sent, a change the contract would refuse with YearFrozen."""
-    lock = reader.year_lock(carbon, year)
+    refuse_frozen_year(credit_code, year, reader.year_lock(carbon, year), rectifying)
+
+
+def refuse_frozen_year(credit_code: str, year: int, lock: YearLock, rectifying: bool) -> None:
+    """YearFrozenError when `lock` refuses a change (a rectification after a failed verdict is
+    the one change a frozen year takes)."""
     if not lock.frozen or (rectifying and lock.rectifiable):
         return
     allowed = (

@@ -30,7 +30,11 @@ def demo_command(app: App, work: Path) -> None:
     for run in runs:
         months = tonnes(sum(o.result.total_micro_tonnes() for o in run.monthly))
         annual = tonnes(run.annual.result.total_micro_tonnes())
-        evidence = "encrypted for regulator + agency" if run.enterprise.encrypted else "plain"
+        evidence = (
+            "encrypted (enterprise + regulator; agency by grant)"
+            if run.enterprise.encrypted
+            else "plain"
+        )
         click.echo(
             f"{run.enterprise.credit_code:24} {run.enterprise.industry:8} {months:>16} "
             f"{annual:>16}  {evidence}"
@@ -74,7 +78,7 @@ def _compliance(app: App, work: Path) -> None:
         entry = p.entry
         click.echo(
             f"{p.profile.credit_code:24} {entry.state:10} {tonnes(entry.quota):>16} "
-            f"{tonnes(entry.verified):>16} {tonnes(entry.offsets):>14} "
+            f"{'-' if p.verified is None else tonnes(p.verified):>16} {tonnes(entry.offsets):>14} "
             f"{tonnes(p.allocation.surrendered):>16} {tonnes(entry.shortfall):>16} "
             f"{p.live.letter} (at the deadline {p.frozen.letter}), "
             f"{entry.applications} applications, {entry.rejections} rejected"

@@ -63,7 +63,7 @@ def alarms(
         if state is ComplianceState.NOTIFIED and now > entry.notified_at + window:
             raise_(
                 AlarmKind.NOT_ACKNOWLEDGED,
-                f"notice of {_hours(now - entry.notified_at)} not acknowledged "
+                f"notified {_hours(now - entry.notified_at)} ago, not acknowledged "
                 f"(window {_hours(window)})",
             )
         verified = p.verified
@@ -94,7 +94,7 @@ def alarms(
 
 
 def _hours(seconds: int) -> str:
-    if seconds >= 2 * 86400:
+    if seconds > 3 * 86400:
         return f"{seconds / 86400:.1f} d"
     return f"{seconds / 3600:.1f} h"
 
