@@ -315,8 +315,9 @@ contract Compliance is Upgradeable, ICompliance {
         // The cap is at most the verified emissions, so this also refuses offsets beyond them.
         uint64 cap = uint64((uint256(verified) * $.cycles[year].offsetCapBps) / MAX_BPS);
         if (offsets > cap) revert OffsetsOverCap(enterprise, year, offsets, cap, verified);
-        uint64 covered = offsets + $.quota.allocation(enterprise, year).surrendered;
-        return verified > covered ? verified - covered : 0;
+        // In 256 bits: offsets and quota surrendered together may exceed uint64.
+        uint256 covered = uint256(offsets) + $.quota.allocation(enterprise, year).surrendered;
+        return verified > covered ? uint64(verified - covered) : 0;
     }
 
     function _requireBeforeDeadline(uint40 deadline, uint16 year) private view {

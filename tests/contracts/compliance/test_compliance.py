@@ -114,8 +114,8 @@ class Flow:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def deployed(compliance, controlled, close_verification) -> None:
-    """Module-scoped deployments first, so that every test starts from their snapshot."""
+def deployed(compliance, controlled, close_verification, stranger) -> None:
+    """Module and session fixtures first, so that every test starts from their snapshot."""
 
 
 @pytest.fixture
