@@ -6,7 +6,6 @@ a Compliance over both, with three enterprises whose administrator is not the re
 
 import hashlib
 from collections.abc import Callable
-from enum import IntEnum
 from typing import Any
 
 import pytest
@@ -175,24 +174,3 @@ def close_verification(verification, regulator, agency) -> Callable[[Any, int, i
         verification.close(enterprise.address, year, sender=regulator)
 
     return close
-
-
-class ComplianceState(IntEnum):
-    """`ICompliance.ComplianceState`, until offchain/chain/bindings.py (the integrator's) has it."""
-
-    NONE = 0
-    NOTIFIED = 1
-    ACKNOWLEDGED = 2
-    APPLIED = 3
-    REJECTED = 4
-    FULFILLED = 5
-    DEFAULTED = 6
-
-
-class ComplianceStatus(IntEnum):
-    """`ICompliance.ComplianceStatus`, until offchain/chain/bindings.py has it."""
-
-    NONE = 0
-    A = 1
-    B = 2
-    C = 3

@@ -20,6 +20,7 @@ def test_manifest_names_every_contract_with_proxy_and_implementation(suite, seed
     contracts = suite.manifest.contracts
     singletons = {"CarbonIndex", "DataLayer", "KeyDirectory"}
     singletons |= {"EnterpriseFactory", "VerifierRegistry", "CarbonVerification", "CarbonQuota"}
+    singletons |= {"Compliance"}
     assert singletons | {s.name for s in seeds} <= set(contracts)
     for record in contracts.values():
         assert record.implementation and record.implementation != record.address
@@ -33,6 +34,7 @@ def test_manifest_names_every_contract_with_proxy_and_implementation(suite, seed
         "VerifierRegistry",
         "CarbonVerification",
         "CarbonQuota",
+        "Compliance",
         "FactorLibrary",
         "FormulaLibrary",
         "CalcCode",

@@ -8,9 +8,10 @@ from typing import Any
 import ape
 import pytest
 from ape.exceptions import ContractLogicError
-from conftest import ComplianceState, ComplianceStatus
 from eth_abi import encode
 from eth_utils import keccak
+
+from offchain.chain.bindings import ComplianceState, ComplianceStatus
 
 YEAR = 2025
 RULES = b"\x11" * 32

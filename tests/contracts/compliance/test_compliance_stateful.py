@@ -9,12 +9,13 @@ One module-scoped deployment; every example opens the year from a chain snapshot
 from dataclasses import dataclass
 from typing import Any
 
-from conftest import ComplianceState, ComplianceStatus
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from offchain.chain.bindings import ComplianceState, ComplianceStatus
 
 YEAR = 2026
 RULES = b"\x22" * 32
