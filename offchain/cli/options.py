@@ -99,7 +99,8 @@ ENCRYPT_FOR = click.option(
     "--encrypt-for",
     multiple=True,
     metavar="ADDR",
-    help="Encrypt the evidence for this reader (repeatable); the writer is added.",
+    help="Also encrypt the activity document and evidence for this reader (repeatable); the "
+    "writer is added, and the admin and regulator when their keys are published.",
 )
 MONTH = click.option(
     "--month",
