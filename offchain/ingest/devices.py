@@ -60,6 +60,12 @@ def devices(reader: ChainReader, carbon: str) -> list[Device]:
     return [Device.decode(d) for d in raw]
 
 
+def registered(reader: ChainReader, credit_code: str) -> dict[str, Device]:
+    """Every device of the enterprise with `credit_code`, by id: what a verifier checks the
+    signatures of its readings against."""
+    return {d.id: d for d in devices(reader, reader.enterprise(credit_code).carbon)}
+
+
 def register(
     reader: ChainReader,
     tx: Transactor,

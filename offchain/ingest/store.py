@@ -28,6 +28,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from offchain.errors import CarbonError
 from offchain.ingest.readings import Reading
@@ -67,7 +68,10 @@ class ReadingStore:
         self.url = url
         self.engine = _engine(url)
         self._write = threading.Lock()  # one writer: SQLite has one anyway
-        metadata.create_all(self.engine)
+        try:
+            metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreFailure(f"cannot open the reading database {url!r}: {exc.orig}") from exc
 
     def add(self, readings: Sequence[Reading]) -> list[Outcome]:
         """Stores `readings` in one transaction; per reading, what happened. Returns only once

@@ -145,6 +145,21 @@ def test_a_wrong_reading_is_refused_with_its_reason(service, bad, reason):
     assert (answer["status"], answer["reason"]) == ("refused", reason), answer
 
 
+def test_only_the_enterprise_administrator_registers_a_device(carbon, registered):
+    args = ["--enterprise", CODE, "--device", "meter-z", "--signer", registered[0][1]]
+    result = carbon("ingest", "device", "register", *args, "--as", "dev:7")
+    assert result.exit_code == 1
+    assert "lacks ENTERPRISE_ADMIN" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_month_without_readings_is_not_closed(carbon, service, tmp_path):
+    args = ["--enterprise", CODE, "--year", "2020", "--month", "1", "--db", service.db_url]
+    result = carbon("ingest", "close", *args, "--out", str(tmp_path), "--as", "dev:3")
+    assert result.exit_code == 1
+    assert result.output.strip().endswith(f"{CODE} has no readings for 2020-01")
+
+
 def test_a_tampered_reading_is_refused_as_a_bad_signature(service):
     tampered = {**reading("e2e-tamper", 0).to_json(), "quantity": "99999"}
     assert post(service, [tampered])["results"][0]["reason"] == "bad-signature"
@@ -197,15 +212,14 @@ def month_files(reader, closed) -> tuple[dict, bytes, bytes]:
     )
 
 
-def chain_devices(reader):
-    return {d.id: d for d in devices.devices(reader, reader.enterprise(CODE).carbon)}
-
-
 def test_the_verifier_checks_pass_on_the_closed_month(reader, closed):
     document, readings_file, root_file = month_files(reader, closed)
     factors = standards.from_chain(reader, "01").factors
     assert (
-        check_month(document, readings_file, root_file, CODE, chain_devices(reader), factors) == []
+        check_month(
+            document, readings_file, root_file, CODE, devices.registered(reader, CODE), factors
+        )
+        == []
     )
 
 
@@ -215,7 +229,7 @@ def test_the_verifier_checks_name_the_reading_altered_in_the_file(reader, closed
     altered = {**json.loads(lines[1]), "quantity": "4.26"}
     lines[1] = canonical(altered)
     findings = check_month(
-        document, b"\n".join(lines) + b"\n", root_file, CODE, chain_devices(reader)
+        document, b"\n".join(lines) + b"\n", root_file, CODE, devices.registered(reader, CODE)
     )
     named = {f.reading_id for f in findings if f.reading_id}
     assert named == {"e2e-002"}
