@@ -48,7 +48,8 @@ contract DeviceRegistry is Upgradeable, IDeviceRegistry {
         DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         Device storage d = $.devices[enterprise][deviceId];
         if (d.registeredAt != 0) revert DeviceExists(enterprise, deviceId);
-        (d.id, d.signer, d.registeredAt, d.description) = (deviceId, signer, uint40(block.timestamp), description);
+        // The id is the mapping key: reads put it back, storage does not repeat it.
+        (d.signer, d.registeredAt, d.description) = (signer, uint40(block.timestamp), description);
         $.ids[enterprise].push(deviceId);
         emit DeviceRegistered(enterprise, deviceId, signer, description);
     }
@@ -63,8 +64,9 @@ contract DeviceRegistry is Upgradeable, IDeviceRegistry {
     }
 
     /// @inheritdoc IDeviceRegistry
-    function device(address enterprise, bytes32 deviceId) external view returns (Device memory) {
-        return _existing(enterprise, deviceId);
+    function device(address enterprise, bytes32 deviceId) external view returns (Device memory found) {
+        found = _existing(enterprise, deviceId);
+        found.id = deviceId;
     }
 
     /// @inheritdoc IDeviceRegistry
@@ -86,6 +88,7 @@ contract DeviceRegistry is Upgradeable, IDeviceRegistry {
         page = new Device[](end - offset);
         for (uint256 i = offset; i < end; ++i) {
             page[i - offset] = $.devices[enterprise][ids[i]];
+            page[i - offset].id = ids[i];
         }
     }
 

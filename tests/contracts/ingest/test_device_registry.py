@@ -32,6 +32,7 @@ def test_the_administrator_registers_a_device(devices, carbon, admin, signer):
         carbon.address, device_id("meter-1"), signer, "1号机组燃煤皮带秤", sender=admin
     )
     found = devices.device(carbon.address, device_id("meter-1"))
+    assert found.id == device_id("meter-1")
     assert found.signer == signer.address
     assert found.registeredAt > 0
     assert found.retiredAt == 0
@@ -105,6 +106,7 @@ def test_devices_are_listed_per_enterprise_in_pages(devices, onboard, admin, sig
     assert devices.deviceCount(other.address) == 3
     page = devices.devicesPage(other.address, 1, 5)
     assert [d.description for d in page] == ["#1", "#2"]
+    assert [d.id for d in page] == [device_id("m1"), device_id("m2")]
     assert devices.devicesPage(other.address, 3, 5) == []
 
 
