@@ -119,6 +119,11 @@ def test_a_reading_posted_again_is_acknowledged_as_duplicate_and_kept_once(servi
     assert again["results"][0]["status"] == "duplicate"
 
 
+def test_a_reading_id_reused_for_other_content_is_refused_as_a_conflict(service, posted):
+    answer = post(service, [reading("e2e-001", 0, quantity="11")])["results"][0]
+    assert (answer["status"], answer["reason"]) == ("refused", "conflict")
+
+
 def test_the_device_list_shows_the_registered_and_the_retired(carbon, registered):
     result = carbon("ingest", "device", "list", "--enterprise", CODE, "--json")
     assert result.exit_code == 0, result.output
@@ -136,6 +141,7 @@ def test_the_device_list_shows_the_registered_and_the_retired(carbon, registered
         (reading("bad-unit", 0, unit="kg"), "unit-mismatch"),
         (reading("bad-grp", 0, group="steam"), "unknown-group"),
         (reading("bad-row", 0, row="核燃料"), "unknown-row"),
+        (reading("bad-when", 0, year=2020, month=1), "device-not-in-service"),
         ({"reading_id": "bad-json", "quantity": "1"}, "malformed"),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
