@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from offchain.errors import CarbonError, NotDeployedError
+from offchain.errors import CarbonError, ChainError, NotDeployedError
 from offchain.ingest.devices import DeviceDirectory
 from offchain.ingest.groups import UnitMismatchError, UnknownGroupError, check_unit
 from offchain.ingest.readings import Reading, ReadingError
@@ -166,7 +166,10 @@ def create_app(store: ReadingStore, directory: DeviceDirectory) -> Starlette:
             return _error(400, "the batch is empty")
         if len(items) > MAX_BATCH:
             return _error(413, f"a batch holds at most {MAX_BATCH} readings, not {len(items)}")
-        answers, keep = await asyncio.to_thread(judge, items, directory)
+        try:
+            answers, keep = await asyncio.to_thread(judge, items, directory)
+        except ChainError as exc:  # devices and standards cannot be checked: store nothing
+            return _error(503, f"the chain cannot be read ({exc}); retry")
         try:
             outcomes = iter(await writer.add(keep)) if keep else iter(())
         except Exception as exc:  # nothing was stored: the device must send again
