@@ -3,16 +3,12 @@
 from collections.abc import Callable
 
 import pytest
+from ingest_values import CODE, KEY
 
 from offchain.chain.bindings import Device
-from offchain.core.credit_code import with_check
 from offchain.core.documents import load_file
 from offchain.ingest.readings import Reading, address_of
 from offchain.paths import SEEDS
-
-CODE = with_check("91110000MA0000001")
-KEY = bytes.fromhex("11" * 32)
-OTHER_KEY = bytes.fromhex("22" * 32)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import CODE
+from ingest_values import CODE
 
 from offchain.core.documents import validate
 from offchain.ingest.aggregate import (

@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import CODE, OTHER_KEY
+from ingest_values import CODE, OTHER_KEY
 
 from offchain.ingest.aggregate import close_month
 from offchain.ingest.check import check_month

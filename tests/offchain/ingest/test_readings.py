@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from conftest import CODE, KEY
 from eth_account import Account
 from eth_account.messages import encode_defunct
+from ingest_values import CODE, KEY
 
 from offchain.ingest.readings import Reading, ReadingError, address_of, month_bounds
 
