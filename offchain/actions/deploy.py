@@ -32,6 +32,7 @@ SINGLETONS = (
     "CarbonIndex",
     "DataLayer",
     "KeyDirectory",
+    "DeviceRegistry",
     "EnterpriseFactory",
     "VerifierRegistry",
     "CarbonVerification",
@@ -194,6 +195,12 @@ class SuiteDeployer:
                 self.manifest.implementations["DataLayer"],
             ),
         )
+        devices = self._singleton(
+            "DeviceRegistry",
+            lambda impl: impl.initialize.encode_input(
+                self.account.address, index.address, factory.address
+            ),
+        )
         registry = self._singleton(
             "VerifierRegistry",
             lambda impl: impl.initialize.encode_input(self.account.address, index.address),
@@ -226,6 +233,7 @@ class SuiteDeployer:
         for kind, proxy in (
             ("DataLayer", layer),
             ("KeyDirectory", keys),
+            ("DeviceRegistry", devices),
             ("EnterpriseFactory", factory),
             ("VerifierRegistry", registry),
             ("CarbonVerification", verification),

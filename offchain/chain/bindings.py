@@ -692,3 +692,55 @@ def record_set_hash(records: Sequence[Record]) -> str:
     over each record's 32-byte activity-data digest followed by one byte, 1 when valid, else 0."""
     packed = b"".join(bytes.fromhex(r.data[2:]) + bytes([1 if r.valid else 0]) for r in records)
     return "0x" + keccak(packed).hex()
+
+
+# -- metering devices (DeviceRegistry) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Device(Struct):
+    """One metering device of an enterprise: the address its readings must recover to."""
+
+    SOLIDITY = "IDeviceRegistry.Device"
+    ABI = (
+        ("id", "bytes32"),
+        ("signer", "address"),
+        ("registeredAt", "uint40"),
+        ("retiredAt", "uint40"),
+        ("description", "string"),
+    )
+
+    id: str  # the device id as text (its bytes32 without the zero padding)
+    signer: str
+    registered_at: int
+    retired_at: int  # 0 while in service
+    description: str
+
+    @classmethod
+    def decode(cls, raw: Sequence[Any], **extra: Any) -> Self:
+        decoded = super().decode(raw, **extra)
+        return cls(**{**vars(decoded), "id": device_label(decoded.id)})
+
+    def encode(self) -> tuple[Any, ...]:
+        encoded = super().encode()
+        return (device_id_bytes(self.id), *encoded[1:])
+
+    def active_between(self, start: int, end: int) -> bool:
+        """Whether the device was in service at some moment of [start, end] (unix seconds)."""
+        return self.registered_at <= end and (self.retired_at == 0 or self.retired_at > start)
+
+
+def device_id_bytes(label: str) -> bytes:
+    """A device id as the DeviceRegistry keeps it: its ASCII bytes, right-padded to 32."""
+    data = label.encode("ascii")
+    if not 0 < len(data) <= 32:
+        raise ValueError(f"a device id is 1 to 32 ASCII characters, not {len(data)}: {label!r}")
+    return data.ljust(32, b"\x00")
+
+
+def device_label(value: str) -> str:
+    """The device id text of a bytes32 as `decode` gives it (`0x` hex)."""
+    return bytes.fromhex(value[2:]).rstrip(b"\x00").decode("ascii", "replace")
+
+
+STRUCTS = (*STRUCTS, Device)

@@ -33,6 +33,7 @@ COMMANDS = {
     "compliance": "offchain.cli.compliance:compliance",
     "demo": "offchain.cli.demo:demo_command",
     "inspect": "offchain.cli.inspect:inspect",
+    "ingest": "offchain.cli.ingest:ingest",
 }
 
 
