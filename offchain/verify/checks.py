@@ -1,19 +1,20 @@
 """The checks of one enterprise-year: what each record's data, document, standards, evidence,
 recomputation and aggregation came to, with a reason that names the record and the digest."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from offchain.calc import plausibility
 from offchain.calc.calculator import CalculationResult
-from offchain.chain.bindings import EntryStatus, Record, StorageMode
+from offchain.chain.bindings import Device, EntryStatus, Record, StorageMode
 from offchain.core import crypto, equipment
 from offchain.core.documents import load
 from offchain.core.names import parse_index_name
 from offchain.core.units import AmountError, to_micro, tonnes
 from offchain.errors import CalculationError, CarbonError
+from offchain.ingest import check as readings_check
 from offchain.verify.evidence import EvidenceJudge, Finding, UnreadableError
 from offchain.verify.reads import YearData
 from offchain.verify.report import Check, VerificationReport
@@ -52,8 +53,12 @@ class YearAudit:
         standards: StandardsSets,
         evidence: EvidenceJudge,
         whole_year: bool = False,
+        devices: Callable[[str], Mapping[str, Device]] | None = None,
     ) -> None:
+        """`devices` gives an enterprise's registered meters by credit code, for the months
+        closed from signed readings."""
         self.y = y
+        self.devices = devices
         self.documents = documents
         self.standards = standards
         self.evidence = evidence
@@ -148,6 +153,40 @@ class YearAudit:
             self._equipment(job, job.document)
         for info in (job.document or {}).get("extrainfo", []):
             self._evidence(job, info)
+        if job.document is not None and readings_check.listed_files(job.document):
+            self._readings(job, job.document)
+
+    def _readings(self, job: Job, document: dict[str, Any]) -> None:
+        """`record.meter-readings`: a month closed from signed meter readings (docs/ingest.md):
+        every signature recovers a device the enterprise registered, the Merkle root and the
+        count recompute."""
+        listed = readings_check.listed_files(document)
+        files = []
+        for kind in (readings_check.READINGS_KIND, readings_check.ROOT_KIND):
+            digest = listed.get(kind, {}).get("datalayerhash")
+            data = self.documents.get(digest) if digest else None
+            if data is not None and crypto.is_envelope(data):
+                try:
+                    data, _ = self.evidence.open(self.y, digest, data)
+                except CarbonError as exc:
+                    job.add("record.meter-readings", "fail", f"cannot read the {kind} file: {exc}")
+                    return
+            if data is None:
+                job.add("record.meter-readings", "fail", f"the {kind} file was not found")
+                return
+            files.append(data)
+        if self.devices is None:
+            job.add("record.meter-readings", "warning", "no device registry to check against")
+            return
+        code = self.y.credit_code
+        findings = readings_check.check_month(document, *files, code, self.devices(code))
+        count = files[0].count(b"\n")
+        job.add(
+            "record.meter-readings",
+            "fail" if findings else "pass",
+            "; ".join(str(f) for f in findings[:5])
+            or f"{count} readings, each signed by a registered device; the Merkle root recomputes",
+        )
 
     def _data(self, job: Job) -> tuple[bytes | None, Finding]:
         y, r = self.y, job.record

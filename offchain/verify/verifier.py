@@ -14,14 +14,16 @@ across all the enterprise-years `verify_many` is given.
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from offchain.calc import calculator
 from offchain.calc.calculator import CalculationResult
 from offchain.calc.sandbox import DEFAULT_LIMITS, Limits
+from offchain.chain.bindings import Device
 from offchain.chain.reader import ChainReader
 from offchain.errors import CalculationError
+from offchain.ingest.devices import registered as registered_devices
 from offchain.verify.checks import Job, YearAudit
 from offchain.verify.evidence import EvidenceJudge
 from offchain.verify.reads import YearReads
@@ -49,11 +51,18 @@ class Verifier:
         self.reads = YearReads(reader, self.evidence.agency)
         self.standards = StandardsSets(self.reads)
         self.limits = limits
+        self._registered: dict[str, Mapping[str, Device]] = {}
 
     @property
     def agency(self) -> str | None:
         """The address whose key opens encrypted documents, if a key was given."""
         return self.evidence.agency
+
+    def _devices(self, credit_code: str) -> Mapping[str, Device]:
+        """The meters `credit_code` registered (read only for months closed from readings)."""
+        if credit_code not in self._registered:
+            self._registered[credit_code] = registered_devices(self.reader, credit_code)
+        return self._registered[credit_code]
 
     def verify(self, credit_code: str, year: int) -> VerificationReport:
         return self.verify_many([(credit_code, year)])[0]
@@ -63,7 +72,14 @@ class Verifier:
         started, trips = time.perf_counter(), self.reader.round_trips
         years = self.reads.fetch(items)
         audits = [
-            YearAudit(y, self.reader.documents, self.standards, self.evidence, self.whole_year)
+            YearAudit(
+                y,
+                self.reader.documents,
+                self.standards,
+                self.evidence,
+                self.whole_year,
+                self._devices,
+            )
             for y in years
         ]
         for audit in audits:

@@ -20,7 +20,7 @@ def test_manifest_names_every_contract_with_proxy_and_implementation(suite, seed
     contracts = suite.manifest.contracts
     singletons = {"CarbonIndex", "DataLayer", "KeyDirectory"}
     singletons |= {"EnterpriseFactory", "VerifierRegistry", "CarbonVerification", "CarbonQuota"}
-    singletons |= {"Compliance"}
+    singletons |= {"Compliance", "DeviceRegistry"}
     assert singletons | {s.name for s in seeds} <= set(contracts)
     for record in contracts.values():
         assert record.implementation and record.implementation != record.address
@@ -35,6 +35,7 @@ def test_manifest_names_every_contract_with_proxy_and_implementation(suite, seed
         "CarbonVerification",
         "CarbonQuota",
         "Compliance",
+        "DeviceRegistry",
         "FactorLibrary",
         "FormulaLibrary",
         "CalcCode",

@@ -19,12 +19,14 @@ from bench.ingest_bench import (
     this_month,
 )
 from offchain.calc import standards
+from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.core.credit_code import with_check
 from offchain.ingest import devices
 from offchain.ingest.aggregate import READINGS_KIND, ROOT_KIND
 from offchain.ingest.check import check_month
 from offchain.ingest.readings import Reading, address_of, canonical
+from offchain.verify.verifier import Verifier
 
 CODE = with_check("91110000MA01E2E00")
 DEVICES = 4
@@ -227,6 +229,15 @@ def test_the_verifier_checks_pass_on_the_closed_month(reader, closed):
         )
         == []
     )
+
+
+def test_the_offline_verifier_checks_the_readings_of_the_closed_month(reader, closed, chain):
+    report = Verifier(ChainReader(chain.provider.uri, reader.manifest, reader.store)).verify(
+        CODE, YEAR
+    )
+    (check,) = [c for c in report.checks if c.id == "record.meter-readings"]
+    assert check.status == "pass", check.reason
+    assert "3 readings, each signed by a registered device" in check.reason
 
 
 def test_the_verifier_checks_name_the_reading_altered_in_the_file(reader, closed):

@@ -27,6 +27,8 @@ def factor_library(make_library, index, editor):
         "VerifierRegistry",
         "CarbonVerification",
         "CarbonQuota",
+        "Compliance",
+        "DeviceRegistry",
     ],
 )
 def test_an_implementation_cannot_be_initialised(project, regulator, kind):
