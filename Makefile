@@ -73,8 +73,10 @@ lint: setup
 slither: setup
 	python tools/slither_check.py
 
+# Two workers (the machines have two cores); a test module stays on one worker, so its
+# module-scoped deployment is made once. Each worker starts its own anvil.
 test: lint compile slither
-	ape test tests -q -p no:cacheprovider
+	ape test tests -q -p no:cacheprovider -n 2 --dist loadfile
 
 demo: compile
 	carbon node start
