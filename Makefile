@@ -31,6 +31,7 @@ help:
 	@echo "make bench  print the gas, storage and calculator benchmark tables"
 
 setup: $(VENV)/.synced node_modules/.package-lock.json $(TOOLCHAIN)/solcx/solc-v$(SOLC_VERSION) $(TOOLCHAIN)/bin/anvil
+	@fc-list :lang=zh 2>/dev/null | grep -q . || $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y fonts-noto-cjk  # Chinese chart labels
 
 $(VENV)/.synced: uv.lock pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"

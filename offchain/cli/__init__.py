@@ -34,6 +34,8 @@ COMMANDS = {
     "demo": "offchain.cli.demo:demo_command",
     "inspect": "offchain.cli.inspect:inspect",
     "ingest": "offchain.cli.ingest:ingest",
+    "report": "offchain.cli.report:report_command",
+    "stats": "offchain.cli.stats:stats_command",
 }
 
 

@@ -25,6 +25,7 @@ Kind = Literal[
     "allocation-history",
     "allocation-benchmarks",
     "quota-proposal",
+    "enterprise-target",
 ]
 
 
