@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from offchain.calc import calculator
-from offchain.chain.bindings import ComplianceState, Record, VerificationState
+from offchain.chain.bindings import ComplianceState, Profile, Record, VerificationState
 from offchain.chain.reader import ChainReader, CompliancePosition
 from offchain.core import crypto
 from offchain.core.documents import load, load_file, sha256_hex
@@ -451,6 +451,33 @@ def enterprise_report(
     assert y.profile is not None
     if not y.records:
         raise ReportError(f"{credit_code} has no records in {year}")
+    position = reader.compliance_positions(year, [y.carbon])[0]
+    return assemble(
+        y.profile,
+        year,
+        y.carbon,
+        lines,
+        names,
+        notes,
+        _verification(position),
+        _compliance(position),
+        target,
+    )
+
+
+def assemble(
+    profile: Profile,
+    year: int,
+    carbon: str,
+    lines: list[RecordLine],
+    names: dict[str, str],
+    notes: list[str],
+    verification: dict[str, Any],
+    compliance: dict[str, Any],
+    target: Target | None = None,
+) -> EnterpriseReport:
+    """The report from the year's records as `read_year` reads them: the sums, scopes, market-based
+    scope 2, target progress, benchmark and equivalences (no reads)."""
     total, scope1, scope2 = Figure(), Figure(), Figure()
     electricity_location = Figure()
     by_item: dict[str, Figure] = defaultdict(Figure)
@@ -473,16 +500,15 @@ def enterprise_report(
             if item in scopes()["electricity"]:
                 electricity_location.add(micro, source)
         mwh += line.electricity_mwh or 0
-    position = reader.compliance_positions(year, [y.carbon])[0]
     grid = _grid_factor(electricity_location, mwh, mwh_known)
     market, green = _market_based(scope2, electricity_location, mwh, mwh_known, target)
     report = EnterpriseReport(
-        credit_code=credit_code,
-        name=y.profile.name,
-        region=y.profile.region,
-        industry=y.profile.industry_code,
+        credit_code=profile.credit_code,
+        name=profile.name,
+        region=profile.region,
+        industry=profile.industry_code,
         year=year,
-        carbon=y.carbon,
+        carbon=carbon,
         records=lines,
         total=total,
         by_item=dict(sorted(by_item.items())),
@@ -499,14 +525,14 @@ def enterprise_report(
         },
         green_rate=green,
         target=_target(total.micro, target),
-        benchmark=compare_benchmark(total.micro, y.profile.industry_code, target),
+        benchmark=compare_benchmark(total.micro, profile.industry_code, target),
         trees=trees_for(total.micro),
-        verification=_verification(position),
-        compliance=_compliance(position),
-        notes=notes,
+        verification=verification,
+        compliance=compliance,
+        notes=list(notes),
     )
     if report.unattributed.micro:
-        notes.append(
+        report.notes.append(
             f"{tonnes(report.unattributed.micro)} t of records whose documents could not be "
             "opened count in the total but in neither scope nor any item"
         )
@@ -542,8 +568,8 @@ def _market_based(
     if not known or mwh == 0:
         why = "instruments are named but the purchased electricity is not known"
         return {**scope2.to_json(), "basis": why}, {"status": "unknown", "why": why}
-    share = min(covered / mwh, Decimal(1))
-    avoided = int(Decimal(electricity.micro) * share)
+    share = min(Fraction(covered) / Fraction(mwh), Fraction(1))
+    avoided = round(electricity.micro * share)
     figure = {
         "tco2e": tonnes(scope2.micro - avoided),
         "sources": scope2.to_json()["sources"],
@@ -552,7 +578,7 @@ def _market_based(
         "instruments_target": target.digest if target else None,
     }
     green = {
-        "percent": f"{share * 100:.1f}",
+        "percent": f"{float(share * 100):.1f}",
         "green_mwh": str(covered),
         "electricity_mwh": str(mwh),
         "why": "instrument-covered MWh (target document) ÷ purchased MWh (activity documents)",
