@@ -317,3 +317,15 @@ def test_carbon_stats_xlsx_and_the_trend_chart_open(carbon, reader, tmp_path):
     assert f"{totals[1][3]:.6f}" == tonnes(expected.reported)
     with Image.open(chart) as image:
         assert image.size == charts.SIZE
+
+
+def test_carbon_report_of_a_year_without_records_says_so_in_one_line(carbon):
+    result = carbon("report", "--enterprise", SMALL, "--year", str(YEAR - 1))
+    assert result.exit_code != 0
+    assert result.output.strip() == f"Error: {SMALL} has no records in {YEAR - 1}"
+
+
+def test_carbon_stats_table_shows_a_row_per_region(carbon):
+    result = carbon("stats", "--year", str(YEAR), "--by", "region")
+    assert result.exit_code == 0, result.output
+    assert all(region in result.output for region in REGIONS.values())
