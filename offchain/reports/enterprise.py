@@ -285,14 +285,43 @@ def compare_benchmark(total: int, industry: str, target: Target | None) -> dict[
 # -- reading the year -----------------------------------------------------------------------
 
 
-def submission_txs(reader: ChainReader, carbon: str, year: int) -> dict[int, tuple[str, str]]:
-    """Record index -> (transaction hash, title) of the year's `RecordSubmitted` events."""
+@dataclass(frozen=True)
+class Submitted:
+    """What a record's `RecordSubmitted` event says: the transaction and the title."""
+
+    tx: str
+    title: str
+
+
+def submissions(reader: ChainReader, carbon: str, year: int) -> dict[int, Submitted]:
+    """Record index -> its `RecordSubmitted` event, for every record of `year` (one getLogs)."""
     event = reader.contract("EnterpriseCarbon", carbon).events.RecordSubmitted()
     logs = event.get_logs(from_block=0, argument_filters={"year": year})
     return {
-        log["args"]["index"]: ("0x" + bytes(log["transactionHash"]).hex(), log["args"]["title"])
+        log["args"]["index"]: Submitted(
+            "0x" + bytes(log["transactionHash"]).hex(), log["args"]["title"]
+        )
         for log in logs
     }
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An activity document as the report could read it."""
+
+    document: dict[str, Any] | None
+    encrypted: bool
+    why_not: str  # "" when read
+
+
+@dataclass(frozen=True)
+class YearRead:
+    """An enterprise-year as `read_year` reads it: what `assemble` builds the report from."""
+
+    data: YearData
+    lines: list[RecordLine]
+    item_names: dict[str, str]
+    notes: list[str]
 
 
 class _Opener:
@@ -303,26 +332,26 @@ class _Opener:
         self.y = y
         self.judge = EvidenceJudge(reader.documents, key)
 
-    def open(self, record: Record) -> tuple[dict[str, Any] | None, bool, str]:
-        """(document, encrypted, why not opened)."""
+    def open(self, record: Record) -> Opened:
         data = self.reader.documents.get(record.data)
         if data is None:
             why = self.y.entry_errors.get(record.data) or self.y.content_errors.get(
                 record.data, "its bytes were not found"
             )
-            return None, False, f"document {record.data}: {why}"
+            return Opened(None, False, f"document {record.data}: {why}")
         encrypted = crypto.is_envelope(data)
         if encrypted:
             try:
                 data, _how = self.judge.open(self.y, record.data, data)
             except UnreadableError as exc:
-                return None, True, f"encrypted: {exc}"
+                return Opened(None, True, f"encrypted: {exc}")
             except CarbonError as exc:
-                return None, True, f"cannot decrypt: {exc}"
+                return Opened(None, True, f"cannot decrypt: {exc}")
         try:
-            return load(data, "activity", f"activity document {record.data}"), encrypted, ""
+            document = load(data, "activity", f"activity document {record.data}")
         except CarbonError as exc:
-            return None, encrypted, str(exc)
+            return Opened(None, encrypted, str(exc))
+        return Opened(document, encrypted, "")
 
 
 def _electricity_mwh(document: dict[str, Any], standards: Standards) -> Decimal | None:
@@ -358,28 +387,25 @@ def _counted(records: list[Record]) -> set[int]:
     return set(parts) if parts else {r.index for r in valid}
 
 
-def read_year(
-    reader: ChainReader, credit_code: str, year: int, key: bytes | None
-) -> tuple[YearData, list[RecordLine], dict[str, str], list[str]]:
-    """The year's records, each opened and recomputed per item where possible; item names; notes."""
+def read_year(reader: ChainReader, credit_code: str, year: int, key: bytes | None) -> YearRead:
+    """The year's records, the counted ones opened and recomputed per item where possible."""
     grantee = crypto.address_of_public_key(crypto.public_key_of(key)) if key else None
     reads = YearReads(reader, grantee)
     (y,) = reads.fetch([(credit_code, year)])
     if y.error is not None:
         raise ReportError(f"{credit_code} {year}: {y.error}")
-    txs = submission_txs(reader, y.carbon, year)
+    events = submissions(reader, y.carbon, year)
     counted = _counted(y.records)
     opener = _Opener(reader, y, key)
     sets = StandardsSets(reads)
     notes: list[str] = []
-    opened: dict[int, tuple[dict[str, Any] | None, bool, str]] = {
-        r.index: opener.open(r) for r in y.records if r.valid
-    }
+    # The aggregated record is not recomputed beside the months it sums: it is not counted.
+    opened = {r.index: opener.open(r) for r in y.records if r.index in counted}
     results: dict[int, calculator.CalculationResult] = {}
     groups: dict[int, list[Record]] = defaultdict(list)
     used: dict[int, Standards] = {}
     for r in y.records:
-        if r.valid and opened[r.index][0] is not None:
+        if r.index in opened and opened[r.index].document is not None:
             chosen = sets.get(r.standards_set)
             if isinstance(chosen, str):
                 notes.append(f"record #{r.index}: {chosen}; counted as unattributed")
@@ -389,7 +415,7 @@ def read_year(
     for set_id, members in groups.items():
         s = used[set_id]
         answers = calculator.calculate_batch(
-            s.factors, s.formulas, s.code, [opened[r.index][0] for r in members]
+            s.factors, s.formulas, s.code, [opened[r.index].document for r in members]
         )
         for r, answer in zip(members, answers, strict=True):
             if isinstance(answer, CalculationError):
@@ -403,22 +429,23 @@ def read_year(
                 )
     lines = []
     for r in y.records:
-        tx, title = txs.get(r.index, ("", ""))
-        document, encrypted, why = opened.get(r.index, (None, False, "invalid: not read"))
+        event = events.get(r.index, Submitted("", ""))
+        shown = opened.get(r.index, Opened(None, False, "not counted: not read"))
+        document = shown.document
         result = results.get(r.index)
         period = (document or {}).get("period", {})
         lines.append(
             RecordLine(
                 index=r.index,
-                tx=tx,
-                title=title,
+                tx=event.tx,
+                title=event.title,
                 valid=r.valid,
                 aggregated=r.aggregated,
                 counted=r.index in counted,
                 result=r.result,
-                encrypted=encrypted,
+                encrypted=shown.encrypted,
                 opened=document is not None,
-                why_not=why,
+                why_not=shown.why_not,
                 month=period.get("month") if document else None,
                 items=None if result is None else result.items_micro_tonnes(),
                 electricity_mwh=None
@@ -426,7 +453,7 @@ def read_year(
                 else _electricity_mwh(document, used[r.standards_set]),
             )
         )
-    return y, lines, _item_names(used.values()), notes
+    return YearRead(y, lines, _item_names(used.values()), notes)
 
 
 # -- the report -----------------------------------------------------------------------------
@@ -447,7 +474,8 @@ def enterprise_report(
             f"the target document {target.digest} is for {target.document['credit_code']} "
             f"{target.document['year']}, not {credit_code} {year}"
         )
-    y, lines, names, notes = read_year(reader, credit_code, year, key)
+    read = read_year(reader, credit_code, year, key)
+    y = read.data
     assert y.profile is not None
     if not y.records:
         raise ReportError(f"{credit_code} has no records in {year}")
@@ -456,9 +484,9 @@ def enterprise_report(
         y.profile,
         year,
         y.carbon,
-        lines,
-        names,
-        notes,
+        read.lines,
+        read.item_names,
+        read.notes,
         _verification(position),
         _compliance(position),
         target,
