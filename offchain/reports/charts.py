@@ -188,7 +188,7 @@ def stats_trend(stats: Stats, path: Path) -> Path:
     )  # fmt: skip
     axes.plot(
         list(positions), [_t(t.verified or 0) for t in stats.totals], marker="s",
-        color=COLOURS[1], label="核查排放量",
+        color=COLOURS[1], linestyle="--", label="核查排放量",
     )  # fmt: skip
     axes.set_xticks(list(positions), years)
     axes.set_xlabel("年度")
