@@ -186,8 +186,8 @@ def regulator_stats(
                     row.enterprises.add(p.carbon)
                     row.reported += r.result
             else:
-                key_ = _group(by, p)
-                _add(groups.setdefault(key_, StatsRow(year, key_)), p, kept)
+                name = _group(by, p)
+                _add(groups.setdefault(name, StatsRow(year, name)), p, kept)
         (total.rate,) = rates(positions, cycle) or (Rate("all", 0, 0, 0, 0),)
         if by != "month":
             for name, members in by_group.items():
