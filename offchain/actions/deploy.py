@@ -110,13 +110,20 @@ def seed_documents(seeds: Path = SEEDS) -> Iterator[SeedDocument]:
             path.stem,
             match.group(1) if match else "1.0.0",
         )
-    code = read_file(codes[-1]).decode("utf-8") if codes else None
+    # Each family's formulas are checked with that family's newest code (GB_…, ISO_…).
+    code_of = {parse_index_name(p.stem).prefix: read_file(p).decode("utf-8") for p in codes}
     for folder, kind, schema in (
         ("factors", "factor", "factor-library"),
         ("formulas", "formula", "formula-library"),
     ):
         for path in sorted((seeds / folder).glob("*.json")):
-            yield json_seed(path, kind, schema, code)
+            family = parse_index_name(path.stem).prefix
+            if codes and family not in code_of:
+                raise DocumentError(
+                    f"{path}: no calculation code {family}_calculate_… in {seeds / 'calc'}; "
+                    "a family publishes its own code"
+                )
+            yield json_seed(path, kind, schema, code_of.get(family))
 
 
 def json_seed(path: Path, kind: str, schema: Kind, code: str | None) -> SeedDocument:

@@ -16,13 +16,14 @@ RECORDS_PER_ENTERPRISE = 13
 @options.folder("--work", ".demo", "Folder for the generated activity data and evidence files.")
 @pass_app
 def demo_command(app: App, work: Path) -> None:
-    """Onboard three sample enterprises, submit their 2023 records, have the agency verify every
-    year, and run the year's compliance cycle (local chain; moves chain time; idempotent)."""
+    """Onboard four sample enterprises (three under GB, one under ISO), submit their 2023
+    records, have the agency verify every year, and run the compliance cycle of the three GB
+    enterprises (local chain; moves chain time; idempotent)."""
     from offchain.core.units import tonnes
     from offchain.demo import run as demo
 
     reader, tx, store = app.reader, app.tx, app.store
-    total = RECORDS_PER_ENTERPRISE * len(demo.ENTERPRISES)
+    total = RECORDS_PER_ENTERPRISE * len(demo.SUBMITTED)
     with progress(total, "submitting") as bar:
         runs = demo.run(reader, tx, store, work, progress=lambda _step: bar.update(1))
     header = f"{'enterprise':24} {'industry':8} {'months (tCO2e)':>16} {'annual (tCO2e)':>16}"

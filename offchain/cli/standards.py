@@ -26,16 +26,23 @@ def standards(ctx: click.Context, as_json: bool) -> None:
 @options.JSON
 @pass_app
 def list_standards(app: App, as_json: bool = False) -> None:
-    """List every series in the index with its names, oldest first, and the one in force."""
+    """List every series in the index with its family (GB, ISO, …), its names, oldest first,
+    and the one in force."""
     reader = app.reader
     history = {s: reader.series_history(s) for s in reader.series_list()}
     if as_json:
         emit(history)
         return
+    from offchain.core.names import family_of_series
+
+    families = sorted({family_of_series(s) for s in history})
     table(
-        ("series", "latest", "names, oldest first"),
-        [(s, names[-1] if names else "", ", ".join(names)) for s, names in history.items()],
-        title=f"{len(history)} series in the index",
+        ("family", "series", "latest", "names, oldest first"),
+        [
+            (family_of_series(s), s, names[-1] if names else "", ", ".join(names))
+            for s, names in history.items()
+        ],
+        title=f"{len(history)} series in the index, families {', '.join(families)}",
     )
 
 

@@ -1,4 +1,7 @@
-"""The index naming convention of seed 001 §5, as CarbonIndex enforces it."""
+"""The index naming convention of seed 001 §5, as CarbonIndex enforces it.
+
+The prefix names the standards family (`GB`, `ISO`): a factor library, a formula library and
+the calculation code are used together only within one family."""
 
 import re
 from dataclasses import dataclass
@@ -43,3 +46,8 @@ def parse_index_name(name: str) -> IndexName:
 def series_of(prefix: str, industry: str | None, kind: str) -> str:
     """`GB`, `01`, `factor` -> `GB_01_factor`; the calculation code has no industry."""
     return f"{prefix}_calculate" if kind == "calculate" else f"{prefix}_{industry}_{kind}"
+
+
+def family_of_series(series: str) -> str:
+    """`GB_01_factor` -> `GB`, `ISO_calculate` -> `ISO`: a standards family is its name prefix."""
+    return series.split("_", 1)[0]

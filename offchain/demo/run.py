@@ -1,5 +1,7 @@
 """The main job's enterprise and verification parts: three sample enterprises of different
-industries, each with twelve monthly records and one annual aggregated record, evidence for
+industries reporting under the GB standards, and a fourth reporting under the ISO family (ISO
+14064-1 / GHG Protocol with IPCC defaults, pinned by its activity document; not in the GB
+compliance cycle), each with twelve monthly records and one annual aggregated record, evidence for
 every month, one enterprise's activity documents and evidence encrypted for itself and the
 regulator; then the regulator assigns the verification agency, that enterprise grants the agency
 access to its year's documents (KeyDirectory grants: the documents and records unchanged), and
@@ -31,6 +33,7 @@ from offchain.chain.bindings import Onboarding, VerificationState
 from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.core import crypto
+from offchain.core.credit_code import with_check
 from offchain.core.store import DocumentStore
 from offchain.paths import SEEDS
 from offchain.verify.report import VerificationReport
@@ -126,6 +129,19 @@ ENTERPRISES = (
         writer=6,
     ),
 )
+# A multinational's plant reporting under the ISO family: its activity document pins the ISO
+# standards set, so its records are computed and verified with them. It is submitted and
+# verified like the others, but it is not one of the GB enterprises the compliance cycle covers.
+ISO_ENTERPRISE = SampleEnterprise(
+    "示范能源（深圳）有限公司",
+    with_check("91440300DEM000004"),
+    "01",
+    "华南",
+    "iso_example.json",
+    admin=8,
+    writer=9,
+)
+SUBMITTED = (*ENTERPRISES, ISO_ENTERPRISE)
 REGULATOR, AGENCY = 0, 7
 # The deliberate error: the grid's June result keyed in by hand with two digits transposed.
 FAULTY = ("91310000DEM000002L", 6)
@@ -149,11 +165,11 @@ def run(
     """Onboards the sample enterprises and submits their year; idempotent."""
     regulator, agency = dev_account(REGULATOR), dev_account(AGENCY)
     # Encrypted documents are sealed for the enterprise's writer and admin and the regulator.
-    sealers = [dev_account(n) for e in ENTERPRISES for n in (e.writer, e.admin) if e.encrypted]
-    for account in (regulator, agency, *(dev_account(e.writer) for e in ENTERPRISES), *sealers):
+    sealers = [dev_account(n) for e in SUBMITTED for n in (e.writer, e.admin) if e.encrypted]
+    for account in (regulator, agency, *(dev_account(e.writer) for e in SUBMITTED), *sealers):
         publish_key(reader, tx, account)
     runs = []
-    for enterprise in ENTERPRISES:
+    for enterprise in SUBMITTED:
         carbon, _ = onboard(reader, tx, regulator, _onboarding(enterprise))
         backend = EnterpriseBackend(
             reader, tx, store, dev_account(enterprise.writer), dev_account(enterprise.admin)

@@ -4,6 +4,7 @@ from the document digest the set resolves to, or the reason it cannot be used.""
 from dataclasses import dataclass
 from typing import Any
 
+from offchain.calc.standards import family_problem
 from offchain.chain.bindings import ResolvedStandard
 from offchain.core.documents import load
 from offchain.core.names import parse_index_name
@@ -54,6 +55,9 @@ class StandardsSets:
                     for r in moved
                 )
             )
+        mixed = family_problem(r.name for r in refs)
+        if mixed is not None:
+            return f"standards set {set_id}: {mixed}"
         parts = []
         for ref, (kind, schema) in zip(refs, KINDS, strict=True):
             parsed = self._parse(ref, kind, schema)

@@ -20,9 +20,10 @@ def store(tmp_path_factory):  # one deployment serves every e2e module
     return FolderStore(tmp_path_factory.mktemp("store"))
 
 
-# The standards of industries 01 and 02 and the code: deploying all 24 industries is the main
-# job's work (and the benchmark's); here it would only slow every module down.
-E2E_SEEDS = ("GB_calculate_", "GB_01_", "GB_02_")
+# The standards of industries 01 and 02 and the code, and the ISO family: deploying all 24
+# industries is the main job's work (and the benchmark's); here it would only slow every module
+# down.
+E2E_SEEDS = ("GB_calculate_", "GB_01_", "GB_02_", "ISO_")
 
 
 @pytest.fixture(autouse=True)
