@@ -23,6 +23,12 @@ class CreditCodeError(CarbonError):
 
 def check_character(first17: str) -> str:
     """The check character of the first 17 characters of a code."""
+    bad = sorted({c for c in first17 if c not in _VALUE})
+    if len(first17) != 17 or bad:
+        raise CreditCodeError(
+            f"{first17!r} is not the first 17 characters of a credit code (digits and capitals "
+            f"without I, O, S, V and Z{'; it contains ' + ', '.join(bad) if bad else ''})"
+        )
     total = sum(_VALUE[c] * w for c, w in zip(first17, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 

@@ -55,3 +55,9 @@ def test_any_other_check_character_is_refused(first17, other):
     if other != code[-1]:
         with pytest.raises(CreditCodeError):
             normalise(first17 + other)
+
+
+@pytest.mark.parametrize("first17", ["91110000ISO000001", "9111000", "91110000DEM00000Z"])
+def test_completing_a_malformed_prefix_is_refused_saying_why(first17):
+    with pytest.raises(CreditCodeError, match="is not the first 17 characters of a credit code"):
+        with_check(first17)
