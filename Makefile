@@ -31,6 +31,8 @@ help:
 	@echo "make bench  print the gas, storage and calculator benchmark tables"
 
 setup: $(VENV)/.synced node_modules/.package-lock.json $(TOOLCHAIN)/solcx/solc-v$(SOLC_VERSION) $(TOOLCHAIN)/bin/anvil
+	@# The portal's browser tests drive Debian's Chromium (Playwright cannot download one here).
+	@test -x /usr/bin/chromium || apt-get install -y chromium chromium-driver
 
 $(VENV)/.synced: uv.lock pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"

@@ -34,6 +34,7 @@ COMMANDS = {
     "demo": "offchain.cli.demo:demo_command",
     "inspect": "offchain.cli.inspect:inspect",
     "ingest": "offchain.cli.ingest:ingest",
+    "serve": "offchain.cli.serve:serve_command",
 }
 
 
