@@ -11,6 +11,7 @@ unreachable): an unknown credit code, address or transaction answers 404, an unr
 import importlib
 import threading
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +63,15 @@ class Portal:
                 self._reader = self.reader_factory()
             return self._reader
 
-    @property
+    @cached_property
     def catalog(self) -> Catalog:
+        """Every event, function and error of the suite's ABIs (the manifest never changes)."""
         return Catalog.of(self.reader.manifest)
+
+    def forget_reader(self) -> None:
+        """Builds the reader again on the next request: the node may come back, or be another."""
+        with self._lock:
+            self._reader = None
 
     def page(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = self.templates.get_template(template).render(**values)
@@ -82,7 +89,7 @@ def create_app(reader_factory: Callable[[], ChainReader], store: DocumentStore) 
             except (NotFound, NotDeployedError, UnknownTransactionError, RevertError) as exc:
                 return portal.page("error.html", 404, title="Not found", message=str(exc))
             except (ChainError, RequestException) as exc:
-                portal._reader = None  # the node may come back, or be another one
+                portal.forget_reader()
                 message = str(exc) if isinstance(exc, ChainError) else "cannot reach the node"
                 return portal.page("error.html", 503, title="Chain unreachable", message=message)
 

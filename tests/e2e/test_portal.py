@@ -4,7 +4,10 @@ notified in a compliance cycle; the pages show the chain's numbers, link from th
 enterprise, a record and its transaction, and answer 404 and 503 with one line."""
 
 import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -278,3 +281,29 @@ def test_an_unreachable_node_answers_503(suite, store):
         served.close()
     assert status == 503
     assert "Chain unreachable" in html
+
+
+def test_carbon_serve_prints_its_url_and_serves_the_overview(manifest_file, store, chain_data):
+    command = [sys.executable, "-m", "offchain.cli", "--deployment", str(manifest_file)]
+    server = subprocess.Popen(
+        [*command, "--store", str(store.root), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline().strip()
+        assert line.startswith("portal at http://127.0.0.1:"), line
+        url = line.removeprefix("portal at ") + "/"
+        # The URL is printed once the port is bound, a moment before uvicorn listens on it.
+        for _ in range(100):
+            try:
+                status, html = _status(url)
+                break
+            except urllib.error.URLError:
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert status == 200
+    assert tonnes(chain_data[COVERED]["verified"]) in html
