@@ -203,46 +203,55 @@ class Calls:
         return [int.from_bytes(raw[n : n + 32], "big") for n in range(0, len(raw), 32)]
 
     def uint_array(self, kind: str, function: str, answer: dict[str, Any]) -> list[int]:
-        """The one output of a function returning `uintN[]`."""
-        raw = self.raw(kind, function, answer)
-        start = int.from_bytes(raw[:32], "big") + 32
-        count = int.from_bytes(raw[start - 32 : start], "big")
-        return [
-            int.from_bytes(raw[start + 32 * n : start + 32 * n + 32], "big") for n in range(count)
-        ]
+        return uint_array(self.raw(kind, function, answer))
 
     def struct(self, kind: str, function: str, struct: type[S], answer: dict[str, Any]) -> S:
-        """The one struct a function returned: static fields and strings only."""
-        raw = self.raw(kind, function, answer)
-        kinds = [k for _, k in struct.ABI]
-        # A struct with a string is encoded after an offset word; a static one in place.
-        head = int.from_bytes(raw[:32], "big") if "string" in kinds else 0
-        values = []
-        for n, k in enumerate(kinds):
-            word = raw[head + 32 * n : head + 32 * n + 32]
-            if k == "string":
-                at = head + int.from_bytes(word, "big")
-                size = int.from_bytes(raw[at : at + 32], "big")
-                values.append(raw[at + 32 : at + 32 + size].decode("utf-8"))
-            else:
-                values.append(_static(k, word))
-        return struct.decode(values)
+        return flat_struct(struct, self.raw(kind, function, answer))
 
     def record_columns(self, answer: dict[str, Any], names: Sequence[str]) -> list[dict[str, Any]]:
-        """Fields `names` of every record a `recordsPage` call returned, without building whole
-        records: a Record has only static fields, so a page is its length and then one word per
-        field and record."""
-        raw = self.raw(CARBON, "recordsPage", answer)
-        kinds = _static_kinds(Record)
-        where = {snake(name): n for n, (name, _) in enumerate(Record.ABI)}
-        start = int.from_bytes(raw[:32], "big") + 32
-        count = int.from_bytes(raw[start - 32 : start], "big")
+        return record_fields(self.raw(CARBON, "recordsPage", answer), names)
 
-        def field(k: int, name: str) -> Any:
-            at = start + 32 * (k * len(kinds) + where[name])
-            return _static(kinds[where[name]], raw[at : at + 32])
 
-        return [{name: field(k, name) for name in names} for k in range(count)]
+def uint_array(raw: bytes) -> list[int]:
+    """The one output `uintN[]` of a call, from its ABI encoding."""
+    start = int.from_bytes(raw[:32], "big") + 32
+    count = int.from_bytes(raw[start - 32 : start], "big")
+    return [int.from_bytes(raw[start + 32 * n : start + 32 * n + 32], "big") for n in range(count)]
+
+
+def flat_struct(struct: type[S], raw: bytes) -> S:
+    """The one struct output of a call, from its ABI encoding: static fields and strings only."""
+    kinds = [k for _, k in struct.ABI]
+    if any(k != "string" and not _STATIC.fullmatch(k) for k in kinds):
+        raise TypeError(f"{struct.SOLIDITY} is not flat: decode it with eth_abi")
+    # A struct with a string is encoded after an offset word; a static one in place.
+    head = int.from_bytes(raw[:32], "big") if "string" in kinds else 0
+    values = []
+    for n, k in enumerate(kinds):
+        word = raw[head + 32 * n : head + 32 * n + 32]
+        if k == "string":
+            at = head + int.from_bytes(word, "big")
+            size = int.from_bytes(raw[at : at + 32], "big")
+            values.append(raw[at + 32 : at + 32 + size].decode("utf-8"))
+        else:
+            values.append(_static(k, word))
+    return struct.decode(values)
+
+
+def record_fields(raw: bytes, names: Sequence[str]) -> list[dict[str, Any]]:
+    """Fields `names` of every record of a `recordsPage` answer, without building whole
+    records: a Record has only static fields, so a page is its length and then one word per
+    field and record."""
+    kinds = _static_kinds(Record)
+    where = {snake(name): n for n, (name, _) in enumerate(Record.ABI)}
+    start = int.from_bytes(raw[:32], "big") + 32
+    count = int.from_bytes(raw[start - 32 : start], "big")
+
+    def field(k: int, name: str) -> Any:
+        at = start + 32 * (k * len(kinds) + where[name])
+        return _static(kinds[where[name]], raw[at : at + 32])
+
+    return [{name: field(k, name) for name in names} for k in range(count)]
 
 
 def _selector(manifest: Manifest, kind: str, function: str) -> str:
