@@ -53,7 +53,12 @@ class Portal:
             loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape()
         )
         self.templates.filters.update(
-            t=render.t, when=render.when, address=render.address, tx=render.tx, cell=render.cell
+            t=render.t,
+            when=render.when,
+            address=render.address,
+            tx=render.tx,
+            cell=render.cell,
+            scalar_fields=render.scalar_fields,
         )
 
     @property
@@ -92,6 +97,8 @@ def create_app(reader_factory: Callable[[], ChainReader], store: DocumentStore) 
                 portal.forget_reader()
                 message = str(exc) if isinstance(exc, ChainError) else "cannot reach the node"
                 return portal.page("error.html", 503, title="Chain unreachable", message=message)
+            except CarbonError as exc:  # a malformed credit code, a grouping no report knows
+                return portal.page("error.html", 400, title="Bad request", message=str(exc))
 
         return endpoint
 
@@ -156,11 +163,15 @@ def alarms_page(portal: Portal, year: int, query: Any) -> HTMLResponse:
 def _enterprise(portal: Portal, code: str, year: int | None) -> Any:
     from offchain.inspect.enterprise import read_enterprise
 
+    return read_enterprise(portal.reader, portal.catalog, _code(code), year)
+
+
+def _code(code: str) -> str:
+    """A credit code as the chain keeps it; one that cannot exist is not found."""
     try:
-        code = normalise(code)
+        return normalise(code)
     except CarbonError as exc:
         raise NotFound(str(exc)) from exc
-    return read_enterprise(portal.reader, portal.catalog, code, year)
 
 
 def enterprise_page(portal: Portal, code: str, query: Any) -> HTMLResponse:
@@ -237,7 +248,7 @@ def report_page(portal: Portal, code: str, year: int, query: Any) -> HTMLRespons
         return portal.page(
             "error.html", 501, title="Not implemented", message="enterprise reports: not yet"
         )
-    report = make(portal.reader, normalise(code), year)
+    report = make(portal.reader, _code(code), year)
     return portal.page("generic.html", title=f"Report {code} {year}", data=report.to_json())
 
 

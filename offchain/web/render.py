@@ -21,6 +21,8 @@ INDEX_NAME = re.compile(r"[A-Z][A-Z0-9]*_[0-9]{2}_[a-z]+_[0-9]{8}_[0-9A-Za-z]{4}
 # Keys whose 32-byte hex value is a transaction hash (the others are digests).
 TX_KEYS = {"tx", "hash", "transaction", "transaction_hash", "transactionhash", "tx_hash"}
 LONG_HEX = 66
+# Keys whose integer value is a block timestamp.
+TIME_KEY = re.compile(r"time|at|timestamp|.*_at|.*[a-z]At")
 ZERO = "0x" + "0" * 40
 
 
@@ -80,7 +82,14 @@ def cell(value: Any, key: str = "") -> Markup:
         return list_html(value)
     if isinstance(value, str):
         return _text(value, key)
+    if isinstance(value, int) and TIME_KEY.fullmatch(key) and value > 0:
+        return Markup('<span title="{}">{}</span>').format(value, when(value))
     return escape(value)
+
+
+def scalar_fields(value: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `value` that are neither dicts nor lists: shown together in one table."""
+    return {k: v for k, v in value.items() if not isinstance(v, dict | list)}
 
 
 def _text(value: str, key: str) -> Markup:

@@ -159,7 +159,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser) -> Iterator[Page]:
-    """A page that fails the test on any console error or uncaught exception."""
+    """A page that fails the test on any console error or uncaught exception (screenshots go
+    to ARTIFACTS)."""
+    ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     opened = context.new_page()
     errors: list[str] = []
@@ -195,7 +197,6 @@ def test_the_overview_shows_reported_emissions_region_and_compliance_status(
 
 def test_the_overview_screenshot_is_saved_as_an_artefact(page, portal):
     page.goto(portal + "/")
-    ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "portal_overview.png"
     shot.unlink(missing_ok=True)
     page.screenshot(path=str(shot), full_page=True)
@@ -208,11 +209,13 @@ def test_navigation_leads_from_the_overview_to_an_enterprise_a_record_and_its_tr
     page.goto(portal + "/")
     _row(page, COVERED).locator("td a").first.click()
     page.wait_for_url(f"**/enterprises/{COVERED}")
+    page.screenshot(path=str(ARTIFACTS / "portal_enterprise.png"), full_page=True)
     page.locator(f"#year-{YEAR} a.result").first.click()
     page.wait_for_url(f"**/enterprises/{COVERED}/{YEAR}/records/0")
     assert page.locator("#record td.result").inner_text() != ""
     page.locator("#submitted-by a.tx").click()
     page.wait_for_url("**/explorer/tx/0x*")
+    page.screenshot(path=str(ARTIFACTS / "portal_tx.png"), full_page=True)
     body = page.locator("main").inner_text()
     assert "submit" in body and "RecordSubmitted" in body
 
