@@ -36,7 +36,8 @@ from offchain.web.app import create_app
 YEAR = 2022
 COVERED, SHORT, UNVERIFIED = (with_check(f"911100000PRTL000{n}") for n in (1, 2, 3))
 REGIONS = {COVERED: "北京", SHORT: "上海", UNVERIFIED: "广东"}
-ACCOUNTS = {COVERED: dev_account(7), SHORT: dev_account(8), UNVERIFIED: dev_account(9)}
+# Quota accounts no other module names (an account belongs to one enterprise).
+ACCOUNTS = {COVERED: dev_account(21), SHORT: dev_account(22), UNVERIFIED: dev_account(23)}
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 # What this machine's Chromium needs (no sandbox as root, no GPU, no network of its own).
