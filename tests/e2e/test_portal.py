@@ -67,10 +67,11 @@ def _submit(backend: EnterpriseBackend, code: str, folder: Path, month: int) -> 
 
 
 @pytest.fixture(scope="module")
-def chain_data(reader, store, tmp_path_factory) -> dict[str, dict[str, int]]:
+def chain_data(reader, store, manifest_file, tmp_path_factory) -> dict[str, dict[str, int]]:
     """Per enterprise its reported and verified emissions (micro-tonnes, verified 0 when not
     closed) of YEAR: COVERED holds all the quota it needs and fulfils, SHORT holds half,
-    UNVERIFIED's verification is only assigned; all three are notified."""
+    UNVERIFIED's verification is only assigned; all three are notified. (`manifest_file`, a
+    session fixture `carbon serve` needs, is made first: ape snapshots the chain per scope.)"""
     tx = Transactor(reader.w3, reader.errors)
     for account in (WRITER, REGULATOR, AGENCY):
         onboarding.publish_key(reader, tx, account)
@@ -289,25 +290,22 @@ def test_an_unreachable_node_answers_503(suite, store):
 
 def test_carbon_serve_prints_its_url_and_serves_the_overview(manifest_file, store, chain_data):
     command = [sys.executable, "-m", "offchain.cli", "--deployment", str(manifest_file)]
-    server = subprocess.Popen(
-        [*command, "--store", str(store.root), "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        line = server.stdout.readline().strip()
-        assert line.startswith("portal at http://127.0.0.1:"), line
-        url = line.removeprefix("portal at ") + "/"
-        # The URL is printed once the port is bound, a moment before uvicorn listens on it.
-        for _ in range(100):
-            try:
-                status, html = _status(url)
-                break
-            except urllib.error.URLError:
-                time.sleep(0.1)
-    finally:
-        server.terminate()
-        server.wait(10)
+    args = [*command, "--store", str(store.root), "serve", "--port", "0"]
+    status, html = 0, ""
+    with subprocess.Popen(args, stdout=subprocess.PIPE, text=True) as server:
+        try:
+            assert server.stdout is not None
+            line = server.stdout.readline().strip()
+            assert line.startswith("portal at http://127.0.0.1:"), line
+            url = line.removeprefix("portal at ") + "/"
+            # The URL is printed once the port is bound, a moment before uvicorn listens on it.
+            for _ in range(100):
+                try:
+                    status, html = _status(url)
+                    break
+                except urllib.error.URLError:
+                    time.sleep(0.1)
+        finally:
+            server.terminate()
     assert status == 200
     assert tonnes(chain_data[COVERED]["verified"]) in html
