@@ -20,6 +20,8 @@ export PYTHONPATH := $(CURDIR)
 export APE_DATA_FOLDER := $(CURDIR)/.ape
 
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_INSTALL := $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
 .PHONY: help setup compile test lint slither demo bench node-stop clean
 
@@ -31,7 +33,10 @@ help:
 	@echo "make bench  print the gas, storage and calculator benchmark tables"
 
 setup: $(VENV)/.synced node_modules/.package-lock.json $(TOOLCHAIN)/solcx/solc-v$(SOLC_VERSION) $(TOOLCHAIN)/bin/anvil
-	@fc-list :lang=zh 2>/dev/null | grep -q . || $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y fonts-noto-cjk  # Chinese chart labels
+	@# Debian packages: a CJK font for the charts' Chinese labels; Chromium for the portal's
+	@# browser tests (Playwright drives Debian's; it cannot download one here).
+	@fc-list :lang=zh 2>/dev/null | grep -q . || ($(APT_INSTALL) fonts-noto-cjk)
+	@test -x /usr/bin/chromium || ($(APT_INSTALL) chromium chromium-driver)
 
 $(VENV)/.synced: uv.lock pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"

@@ -36,6 +36,7 @@ COMMANDS = {
     "ingest": "offchain.cli.ingest:ingest",
     "report": "offchain.cli.report:report_command",
     "stats": "offchain.cli.stats:stats_command",
+    "serve": "offchain.cli.serve:serve_command",
 }
 
 

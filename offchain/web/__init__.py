@@ -1,0 +1,2 @@
+"""The portal: read-only, server-rendered pages over the reader, the reports and inspect views
+(`carbon serve`)."""
