@@ -8,7 +8,6 @@ unreachable): an unknown credit code, address or transaction answers 404, an unr
 503, each with one line.
 """
 
-import importlib
 import threading
 from collections.abc import Callable
 from functools import cached_property
@@ -234,31 +233,19 @@ def agency_page(portal: Portal, address: str, query: Any) -> HTMLResponse:
 # -- pages of the reports issue, wired by the integrator once reports/ has them -----------------
 
 
-def _optional(module: str, function: str) -> Callable[..., Any] | None:
-    """`module.function`, None while that module is not written yet."""
-    try:
-        return getattr(importlib.import_module(module), function)
-    except ModuleNotFoundError:
-        return None
-
-
 def report_page(portal: Portal, code: str, year: int, query: Any) -> HTMLResponse:
-    make = _optional("offchain.reports.enterprise", "enterprise_report")
-    if make is None:
-        return portal.page(
-            "error.html", 501, title="Not implemented", message="enterprise reports: not yet"
-        )
-    report = make(portal.reader, _code(code), year)
+    """The enterprise report `carbon report` prints, from the same builder."""
+    from offchain.reports.enterprise import enterprise_report
+
+    report = enterprise_report(portal.reader, _code(code), year)
     return portal.page("generic.html", title=f"Report {code} {year}", data=report.to_json())
 
 
 def stats_page(portal: Portal, year: int, query: Any) -> HTMLResponse:
-    make = _optional("offchain.reports.stats", "regulator_stats")
-    if make is None:
-        return portal.page(
-            "error.html", 501, title="Not implemented", message="regulator statistics: not yet"
-        )
-    stats = make(portal.reader, [year], query.get("by", "region"))
+    """The regulator's statistics `carbon stats` prints, from the same builder."""
+    from offchain.reports.stats import regulator_stats
+
+    stats = regulator_stats(portal.reader, [year], query.get("by", "region"))
     return portal.page("generic.html", title=f"Statistics {year}", data=stats.to_json())
 
 

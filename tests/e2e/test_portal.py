@@ -241,6 +241,19 @@ def test_the_agency_page_lists_its_assignments_with_their_verdicts(page, portal,
     assert UNVERIFIED in assignments
 
 
+def test_the_enterprise_report_page_shows_the_reported_total(page, portal, chain_data):
+    response = page.goto(f"{portal}/enterprises/{COVERED}/{YEAR}/report")
+    assert response is not None and response.status == 200
+    assert tonnes(chain_data[COVERED]["reported"]) in page.locator("main").inner_text()
+
+
+def test_the_statistics_page_shows_every_region(page, portal):
+    response = page.goto(f"{portal}/stats/{YEAR}?by=region")
+    assert response is not None and response.status == 200
+    body = page.locator("main").inner_text()
+    assert all(region in body for region in REGIONS.values())
+
+
 @pytest.mark.parametrize(
     "path", ["/explorer/index", "/explorer/contract/CarbonIndex", f"/explorer/events/{COVERED}"]
 )
