@@ -63,13 +63,35 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
 
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.1.0";
+        return "1.2.0";
     }
 
     /// @inheritdoc IEnterpriseCarbon
     function submit(Submission calldata s) external onlyRole(ENTERPRISE_ADMIN_ROLE) returns (uint32 index) {
         _requireChangeable(s.year, false);
         return _add(s, 0);
+    }
+
+    /// @inheritdoc IEnterpriseCarbon
+    function submitWithData(Submission[] calldata records, IDataLayer.Document[] calldata documents)
+        external
+        onlyRole(ENTERPRISE_ADMIN_ROLE)
+        returns (uint32[] memory indexes)
+    {
+        if (documents.length != 0) {
+            IDataLayer(_enterpriseCarbonStorage().profile.dataLayer).storeCompleted(documents);
+        }
+        indexes = new uint32[](records.length);
+        // A backlog is mostly one year: its frozen check is made once.
+        uint256 checked = type(uint256).max;
+        for (uint256 i = 0; i < records.length; ++i) {
+            Submission calldata s = records[i];
+            if (s.year != checked) {
+                _requireChangeable(s.year, false);
+                checked = s.year;
+            }
+            indexes[i] = _add(s, 0);
+        }
     }
 
     /// @inheritdoc IEnterpriseCarbon

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
 from web3 import Web3
 from web3.contract import Contract
 
@@ -36,6 +37,7 @@ from offchain.calc.calculator import CalculationResult
 from offchain.calc.plausibility import DuplicatePeriodError, ImplausibleValueError, Period
 from offchain.chain import bindings
 from offchain.chain.bindings import (
+    ROLES,
     EntryStatus,
     Record,
     StandardsSet,
@@ -61,6 +63,9 @@ from offchain.errors import (
 # Small documents go into an event log (about 41 gas per byte); larger ones keep only their
 # digest on chain and their bytes in the content-addressed store.
 LOG_LIMIT = 16 * 1024
+RECORD_SUBMITTED_TOPIC = keccak(
+    text="RecordSubmitted(uint16,uint32,bytes32,string,uint64,uint32,address)"
+)
 
 Progress = Callable[[str], None]
 _ONE_MESSAGE_ERRORS = (
@@ -161,6 +166,17 @@ class Outcome:
     encrypted: bool = False
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A submission checked and computed, nothing written yet."""
+
+    prepared: Prepared
+    layer: Contract
+    activity: StoredDocument  # the activity document as stored (sealed when encrypted)
+    existing: tuple[int, int] | None  # (year, index) of its record when already on chain
+    one_transaction: bool  # the EnterpriseCarbon stores the documents itself
+
+
 class EnterpriseBackend:
     """Submits an enterprise's records: `writer` stores entries, `admin` submits records.
 
@@ -192,18 +208,31 @@ class EnterpriseBackend:
     # -- the submission --------------------------------------------------------------------
 
     def submit(self, submission: Submission, progress: Progress = lambda _: None) -> Outcome:
-        """Stores evidence and activity data, computes, and submits the record (idempotent)."""
-        prepared = self.prepare(submission, progress)
-        index, created = self._ensure_record(prepared)
+        """Stores evidence and activity data, computes, and submits the record (idempotent).
+
+        When the enterprise's EnterpriseCarbon may write its DataLayer (every enterprise the
+        factory onboards now; the regulator grants it to older ones) the documents and the record
+        go in one transaction from the admin (`submitWithData`), else, and for a rectification,
+        in steps: each entry from the writer, then the record."""
+        checked = self._check(submission, progress)
+        if checked.one_transaction and not checked.prepared.rectification:
+            index, created = self._submit_at_once(checked, progress)
+        else:
+            self._store_entries(checked, progress)
+            index, created = self._ensure_record(checked.prepared)
         progress("record submitted" if created else "record already on chain")
-        return prepared.outcome(index, created)
+        return checked.prepared.outcome(index, created)
 
     def prepare(self, submission: Submission, progress: Progress = lambda _: None) -> "Prepared":
-        """Everything but the record: checks, calculation, evidence and activity data stored.
+        """Everything but the record: checks, calculation, evidence and activity data stored
+        (each entry by the writer, in its own transactions)."""
+        checked = self._check(submission, progress)
+        self._store_entries(checked, progress)
+        return checked.prepared
 
-        Nothing is written before every check has passed: the final activity document and its
-        digest are known before the first transaction.
-        """
+    def _check(self, submission: Submission, progress: Progress) -> "_Checked":
+        """Checks and calculation, nothing written: the final activity document and its digest
+        are known before the first transaction."""
         origin = str(submission.activity)
         if not submission.title.strip():
             raise EnterpriseError("the title is empty; a record needs a title (--title)")
@@ -214,7 +243,7 @@ class EnterpriseBackend:
         contracts = self.reader.enterprise(submission.credit_code)
         carbon = self.reader.contract("EnterpriseCarbon", contracts.carbon)
         layer = self.reader.contract("DataLayer", contracts.data_layer)
-        self._require_roles(submission.credit_code, carbon, layer)
+        one_transaction = self._require_roles(submission.credit_code, carbon, layer)
         # A frozen year refuses a change, not a retry: whether this is one is known once the
         # document's digest is (below), still before anything is written.
         lock = self.reader.year_lock(carbon.address, submission.year)
@@ -246,22 +275,83 @@ class EnterpriseBackend:
         document = _final_document(activity, evidence, rectification, result)
         stored = self._seal(submission.activity.name, document, recipients)
         digest = stored.digest
-        if self.reader.record_of_data(carbon.address, digest) is None:
+        existing = self.reader.record_of_data(carbon.address, digest)
+        if existing is None:
             refuse_frozen_year(
                 submission.credit_code, submission.year, lock, submission.replaces is not None
             )
         self._check_period_is_free(carbon, layer, submission, activity, digest)
         progress("checked")
-
-        for doc in [*evidence, *rectification]:
-            self._ensure_entry(layer, doc, ())
-        progress("evidence stored")
-        self._ensure_entry(layer, stored, [d.digest for d in [*evidence, *rectification]])
-        self.reader.keep(digest, stored.data)  # later submissions of the year read it from here
-        progress("activity data stored")
-        return Prepared(
+        prepared = Prepared(
             submission, carbon, digest, result, chosen, evidence, rectification, bool(recipients)
         )
+        return _Checked(prepared, layer, stored, existing, one_transaction)
+
+    def _store_entries(self, checked: "_Checked", progress: Progress) -> None:
+        """Each document an entry of its own, stored and completed by the writer."""
+        prepared = checked.prepared
+        side = [*prepared.evidence, *prepared.rectification]
+        for doc in side:
+            self._ensure_entry(checked.layer, doc, ())
+        progress("evidence stored")
+        self._ensure_entry(checked.layer, checked.activity, [d.digest for d in side])
+        self.reader.keep(prepared.data, checked.activity.data)
+        progress("activity data stored")
+
+    def _submit_at_once(self, checked: "_Checked", progress: Progress) -> tuple[int, bool]:
+        """Documents and record in one `submitWithData` transaction from the admin; documents
+        Completed already (a retry) are left out, and a record already on chain is not sent."""
+        prepared = checked.prepared
+        if checked.existing is not None:
+            return checked.existing[1], False
+        layer = checked.layer.address
+        evidence = list(prepared.evidence)
+        everything = [*evidence, checked.activity]
+        for doc in everything:
+            self.store.put(doc.data)
+        statuses = self._statuses(layer, [d.digest for d in everything])
+        for doc, status in zip(everything, statuses, strict=True):
+            if status is EntryStatus.CANCELLED:
+                raise EnterpriseError(f"{doc.name}: DataLayer entry {doc.digest} was cancelled")
+            if status is EntryStatus.IN_PROGRESS:  # left by a submission made in steps
+                call = checked.layer.functions.complete(bytes.fromhex(doc.digest[2:]))
+                self.tx.send(self.writer, call, f"completing {doc.name}")
+        dependencies = tuple(d.digest for d in evidence)
+        wanted = [
+            _data_document(doc, deps)
+            for doc, deps, status in zip(
+                everything, [()] * len(evidence) + [dependencies], statuses, strict=True
+            )
+            if status is EntryStatus.NONE
+        ]
+        fields = self.record_fields(prepared).encode()
+        call = prepared.carbon.functions.submitWithData([fields], [d.encode() for d in wanted])
+        progress("sending")
+        receipt = self.tx.send(self.admin, call, f"submitting {prepared.submission.title!r}")
+        self.reader.keep(prepared.data, checked.activity.data)
+        # RecordSubmitted(year, index, data, …): all three indexed, so the receipt names the index.
+        found = [
+            int.from_bytes(bytes(log["topics"][2]), "big")
+            for log in receipt["logs"]
+            if log["address"] == prepared.carbon.address
+            and len(log["topics"]) == 4
+            and bytes(log["topics"][0]) == RECORD_SUBMITTED_TOPIC
+            and "0x" + bytes(log["topics"][3]).hex() == prepared.data
+        ]
+        if not found:
+            raise RevertError(f"record for {prepared.data} not found after submitting it")
+        return found[0], True
+
+    def _statuses(self, layer: str, digests: Sequence[str]) -> list[EntryStatus]:
+        """The DataLayer status of each digest, in one round trip."""
+        requests = [
+            self.reader.eth_call("DataLayer", layer, "statusOf", [bytes.fromhex(d[2:])], None)
+            for d in digests
+        ]
+        return [
+            EntryStatus(self.reader.decode("DataLayer", "statusOf", answer))
+            for answer in self.reader.batch(requests)
+        ]
 
     def _check_period_is_free(
         self,
@@ -361,16 +451,34 @@ class EnterpriseBackend:
                     ) from exc
         return keys
 
-    def _require_roles(self, code: str, carbon: Contract, layer: Contract) -> None:
-        for kind, contract, role, account, what in (
-            ("DataLayer", layer, "DATA_WRITER", self.writer, "store its documents"),
-            ("EnterpriseCarbon", carbon, "ENTERPRISE_ADMIN", self.admin, "submit its records"),
-        ):
-            if not self.reader.has_role(kind, contract.address, role, account.address):
-                raise EnterpriseError(
-                    f"{account.address} lacks {role} of {code} ({kind} {contract.address}) "
-                    f"and cannot {what}"
+    def _require_roles(self, code: str, carbon: Contract, layer: Contract) -> bool:
+        """Refuses signers without their roles; True when the EnterpriseCarbon may write the
+        DataLayer itself (one transaction per submission), when the writer is not needed."""
+        admin = self.admin.address
+        answers = self.reader.batch(
+            [
+                self.reader.eth_call(kind, address, "hasRole", [ROLES[role], account], None)
+                for kind, address, role, account in (
+                    ("EnterpriseCarbon", carbon.address, "ENTERPRISE_ADMIN", admin),
+                    ("DataLayer", layer.address, "DATA_WRITER", carbon.address),
+                    ("DataLayer", layer.address, "DATA_WRITER", self.writer.address),
                 )
+            ]
+        )
+        is_admin, carbon_writes, is_writer = (
+            self.reader.decode("EnterpriseCarbon", "hasRole", a) for a in answers
+        )
+        if not is_admin:
+            raise EnterpriseError(
+                f"{admin} lacks ENTERPRISE_ADMIN of {code} (EnterpriseCarbon {carbon.address}) "
+                "and cannot submit its records"
+            )
+        if not carbon_writes and not is_writer:
+            raise EnterpriseError(
+                f"{self.writer.address} lacks DATA_WRITER of {code} (DataLayer {layer.address}) "
+                "and cannot store its documents"
+            )
+        return bool(carbon_writes)
 
     def _seal_file(self, path: Path, recipients: dict[str, bytes]) -> StoredDocument:
         return self._seal(path.name, _read_evidence(path), recipients)
@@ -757,6 +865,13 @@ def _pins(activity: dict[str, Any], pinned: Sequence[str]) -> list[str]:
         return list(pinned)
     named = activity.get("standards", {})
     return [named[k] for k in ("factors", "formulas", "code") if named.get(k)]
+
+
+def _data_document(doc: StoredDocument, dependencies: Sequence[str]) -> bindings.DataDocument:
+    """A document for `storeCompleted`: in a log when small, else its digest only (the bytes
+    are in the content store)."""
+    content = doc.data if len(doc.data) <= LOG_LIMIT else b""
+    return bindings.DataDocument(doc.digest, len(doc.data), content, tuple(dependencies))
 
 
 def _read_evidence(path: Path) -> bytes:
