@@ -38,16 +38,28 @@ from offchain.calc.plausibility import DuplicatePeriodError, ImplausibleValueErr
 from offchain.chain import bindings
 from offchain.chain.bindings import (
     ROLES,
+    EnterpriseContracts,
     EntryStatus,
+    Profile,
     Record,
+    Revision,
     StandardsSet,
     StorageMode,
     VerificationState,
 )
-from offchain.chain.reader import ENTRY_CONTENT_TOPIC, ChainReader, YearLock, log_content
+from offchain.chain.reader import (
+    ENTRY_CONTENT_TOPIC,
+    PAGE,
+    ChainReader,
+    Request,
+    StandardRef,
+    YearLock,
+    log_content,
+)
 from offchain.chain.revert import RevertError
 from offchain.chain.transact import Transactor
 from offchain.core import crypto, documents, equipment
+from offchain.core.names import CONTRACT_OF_KIND, parse_index_name, series_of
 from offchain.core.store import DocumentStore
 from offchain.errors import (
     CalculationError,
@@ -177,6 +189,106 @@ class _Checked:
     one_transaction: bool  # the EnterpriseCarbon stores the documents itself
 
 
+@dataclass(frozen=True)
+class _View:
+    """What a submission checks on chain, read in one round trip."""
+
+    roles: tuple[bool, ...]  # admin is ENTERPRISE_ADMIN, carbon and writer are DATA_WRITER
+    lock: YearLock
+    records: list[Record]  # of the year
+    standards: standards.StandardSet
+
+
+class _StandardsLookup:
+    """The standards of `industry` (latest, except the kinds `pins` name) in batched reads:
+    the index's entry of each, and the latest revision of the library found there last time
+    (`libraries`, by pinned name or series) in the same round trip; a library that changed
+    costs one more."""
+
+    def __init__(
+        self,
+        reader: ChainReader,
+        industry: str,
+        pins: Sequence[str],
+        libraries: dict[str, str],
+        prefix: str = "GB",
+    ) -> None:
+        self.reader = reader
+        self.libraries = libraries
+        names: dict[str, str | None] = dict.fromkeys(standards.KINDS)
+        for name in pins:
+            parsed = parse_index_name(name)
+            if parsed.kind != "calculate" and parsed.industry != industry:
+                raise CarbonError(f"--at {name} is for industry {parsed.industry}, not {industry}")
+            names[parsed.kind] = name
+        index = reader.manifest.address("CarbonIndex")
+        self.keys = {k: names[k] or series_of(prefix, industry, k) for k in standards.KINDS}
+        self.pinned = names
+        self.requests: list[Request] = []
+        for kind in standards.KINDS:
+            name = names[kind]
+            if name:
+                self.requests.append(reader.eth_call("CarbonIndex", index, "resolve", [name], None))
+            else:
+                series = self.keys[kind]
+                self.requests.append(
+                    reader.eth_call("CarbonIndex", index, "latest", [series], None)
+                )
+        # Speculative: the latest revision of each library found there last time.
+        self.guessed = [k for k in standards.KINDS if self.keys[k] in libraries]
+        self.requests += [
+            reader.eth_call(CONTRACT_OF_KIND[k], libraries[self.keys[k]], "latest", [], None)
+            for k in self.guessed
+        ]
+
+    def standards(self, answers: Sequence[dict[str, Any]]) -> standards.StandardSet:
+        """The set, from the answers to `requests` (and one more round trip if needed)."""
+        r, kinds = self.reader, standards.KINDS
+        found: dict[str, tuple[str, str]] = {}
+        for kind, answer in zip(kinds, answers[: len(kinds)], strict=True):
+            name = self.pinned[kind]
+            try:
+                if name:
+                    found[kind] = (name, r.decode("CarbonIndex", "resolve", answer))
+                else:
+                    found[kind] = r.decode_all("CarbonIndex", "latest", answer)
+            except RevertError as exc:
+                what = f"standard named {name!r}" if name else f"series {self.keys[kind]!r}"
+                raise NotDeployedError(f"the index has no {what}") from exc
+        latest = dict(zip(self.guessed, answers[len(kinds) :], strict=True))
+        stale = [k for k in kinds if self.libraries.get(self.keys[k]) != found[k][1]]
+        if stale:
+            fresh = r.batch(
+                [r.eth_call(CONTRACT_OF_KIND[k], found[k][1], "latest", [], None) for k in stale]
+            )
+            latest.update(zip(stale, fresh, strict=True))
+        refs: dict[str, StandardRef] = {}
+        for kind in kinds:
+            name, address = found[kind]
+            try:
+                revision, raw = r.decode_all(CONTRACT_OF_KIND[kind], "latest", latest[kind])
+            except RevertError as exc:
+                raise NotDeployedError(f"{name} has no revision") from exc
+            rev = Revision.decode(raw)
+            refs[kind] = StandardRef(
+                name, address, revision, rev.version, rev.document, rev.data_layer
+            )
+            self.libraries[self.keys[kind]] = address
+        factors, formulas, code = (r.document(refs[k].data_layer, refs[k].document) for k in kinds)
+        try:
+            text = code.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(
+                f"{refs['calculate'].name}: calculation code is not UTF-8 text"
+            ) from exc
+        return standards.StandardSet(
+            documents.load(factors, "factor-library", refs["factor"].name),
+            documents.load(formulas, "formula-library", refs["formula"].name),
+            text,
+            refs,
+        )
+
+
 class EnterpriseBackend:
     """Submits an enterprise's records: `writer` stores entries, `admin` submits records.
 
@@ -198,6 +310,13 @@ class EnterpriseBackend:
         self.writer = writer
         self.admin = admin
         self.encrypt_by_default = encrypt_by_default
+        # What never changes once on chain, asked once per backend: enterprises' addresses by
+        # credit code, standards sets' ids, and the last industry and libraries seen (checked
+        # again on every submission, in the same round trip as the rest).
+        self._enterprises: dict[str, EnterpriseContracts] = {}
+        self._set_ids: dict[tuple[tuple[str, int], ...], int] = {}
+        self._industries: dict[str, str] = {}
+        self._libraries: dict[str, str] = {}  # index name -> library address
 
     # -- looking things up -----------------------------------------------------------------
 
@@ -240,14 +359,13 @@ class EnterpriseBackend:
             raise EnterpriseError(f"--year {submission.year} is not a year")
         if submission.month is not None and submission.month not in plausibility.MONTHS:
             raise EnterpriseError(f"--month {submission.month} is not a month (1-12)")
-        contracts = self.reader.enterprise(submission.credit_code)
+        contracts = self._enterprise(submission.credit_code)
         carbon = self.reader.contract("EnterpriseCarbon", contracts.carbon)
         layer = self.reader.contract("DataLayer", contracts.data_layer)
-        one_transaction = self._require_roles(submission.credit_code, carbon, layer)
-        # A frozen year refuses a change, not a retry: whether this is one is known once the
-        # document's digest is (below), still before anything is written.
-        lock = self.reader.year_lock(carbon.address, submission.year)
         activity = documents.load_file(submission.activity, "activity")
+        pins = _pins(activity, submission.pinned)
+        view = self._view(carbon.address, layer.address, submission.year, pins)
+        one_transaction = self._require_roles(submission.credit_code, carbon, layer, view)
         plausibility.check_period(activity, submission.year, submission.month, origin)
         problems = equipment.problems(activity)
         if problems:
@@ -256,11 +374,7 @@ class EnterpriseBackend:
         evidence = [self._seal_file(path, recipients) for path in submission.evidence]
         _check_self_measured_evidence(activity, evidence, submission.activity)
         rectification = self._rectification(carbon, submission, recipients)
-        chosen = standards.from_chain(
-            self.reader,
-            self.reader.profile(carbon.address).industry_code,
-            pinned=_pins(activity, submission.pinned),
-        )
+        chosen = view.standards
         activity["standards"] = {
             "factors": chosen.refs["factor"].name,
             "formulas": chosen.refs["formula"].name,
@@ -275,12 +389,16 @@ class EnterpriseBackend:
         document = _final_document(activity, evidence, rectification, result)
         stored = self._seal(submission.activity.name, document, recipients)
         digest = stored.digest
-        existing = self.reader.record_of_data(carbon.address, digest)
+        # A frozen year refuses a change, not a retry. A record of this document in another
+        # year cannot be (its period names the year); the contract refuses it if it were.
+        existing = next(
+            ((submission.year, r.index) for r in view.records if r.data == digest), None
+        )
         if existing is None:
             refuse_frozen_year(
-                submission.credit_code, submission.year, lock, submission.replaces is not None
+                submission.credit_code, submission.year, view.lock, submission.replaces is not None
             )
-        self._check_period_is_free(carbon, layer, submission, activity, digest)
+        self._check_period_is_free(layer, submission, activity, digest, view.records)
         progress("checked")
         prepared = Prepared(
             submission, carbon, digest, result, chosen, evidence, rectification, bool(recipients)
@@ -304,30 +422,51 @@ class EnterpriseBackend:
         prepared = checked.prepared
         if checked.existing is not None:
             return checked.existing[1], False
-        layer = checked.layer.address
+        layer = checked.layer
         evidence = list(prepared.evidence)
         everything = [*evidence, checked.activity]
         for doc in everything:
             self.store.put(doc.data)
-        statuses = self._statuses(layer, [d.digest for d in everything])
+        dependencies = tuple(d.digest for d in evidence)
+        documents_ = [
+            _data_document(doc, deps)
+            for doc, deps in zip(everything, [()] * len(evidence) + [dependencies], strict=True)
+        ]
+        digests = [bytes.fromhex(d.digest[2:]) for d in everything]
+        statuses_reads = [
+            self.reader.eth_call("DataLayer", layer.address, "statusOf", [d], None) for d in digests
+        ]
+        key = tuple((r.name, r.revision) for r in prepared.chosen.refs.values())
+        if key not in self._set_ids:
+            self._set_ids[key] = standards_set_id(self.reader, self.tx, self.admin, prepared.chosen)
+        set_id = self._set_ids[key]
+        fields = self.record_fields(prepared, standards_set=set_id).encode()
+        carbon = prepared.carbon
+        # Documents Completed already are skipped by the contract: the estimate made with all of
+        # them bounds the transaction sent without them.
+        data = carbon.encode_abi("submitWithData", [[fields], [d.encode() for d in documents_]])
+        unsigned, answers = self._unsigned(carbon.address, data, statuses_reads)
+        statuses = [EntryStatus(self.reader.decode("DataLayer", "statusOf", a)) for a in answers]
         for doc, status in zip(everything, statuses, strict=True):
             if status is EntryStatus.CANCELLED:
                 raise EnterpriseError(f"{doc.name}: DataLayer entry {doc.digest} was cancelled")
-            if status is EntryStatus.IN_PROGRESS:  # left by a submission made in steps
-                call = checked.layer.functions.complete(bytes.fromhex(doc.digest[2:]))
-                self.tx.send(self.writer, call, f"completing {doc.name}")
-        dependencies = tuple(d.digest for d in evidence)
+        left = [
+            (doc, status)
+            for doc, status in zip(everything, statuses, strict=True)
+            if status is EntryStatus.IN_PROGRESS  # left by a submission made in steps
+        ]
+        for doc, _ in left:
+            call = layer.functions.complete(bytes.fromhex(doc.digest[2:]))
+            self.tx.send(self.writer, call, f"completing {doc.name}")
         wanted = [
-            _data_document(doc, deps)
-            for doc, deps, status in zip(
-                everything, [()] * len(evidence) + [dependencies], statuses, strict=True
-            )
+            d.encode()
+            for d, status in zip(documents_, statuses, strict=True)
             if status is EntryStatus.NONE
         ]
-        fields = self.record_fields(prepared).encode()
-        call = prepared.carbon.functions.submitWithData([fields], [d.encode() for d in wanted])
+        if len(wanted) != len(documents_):
+            unsigned["data"] = carbon.encode_abi("submitWithData", [[fields], wanted])
         progress("sending")
-        receipt = self.tx.send(self.admin, call, f"submitting {prepared.submission.title!r}")
+        receipt = self._send(unsigned, f"submitting {prepared.submission.title!r}")
         self.reader.keep(prepared.data, checked.activity.data)
         # RecordSubmitted(year, index, data, …): all three indexed, so the receipt names the index.
         found = [
@@ -342,30 +481,118 @@ class EnterpriseBackend:
             raise RevertError(f"record for {prepared.data} not found after submitting it")
         return found[0], True
 
-    def _statuses(self, layer: str, digests: Sequence[str]) -> list[EntryStatus]:
-        """The DataLayer status of each digest, in one round trip."""
-        requests = [
-            self.reader.eth_call("DataLayer", layer, "statusOf", [bytes.fromhex(d[2:])], None)
-            for d in digests
+    def _unsigned(
+        self, to: str, data: str, reads: Sequence[Request]
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The admin's transaction of `data` to `to`, its gas estimated, nonce and fees read in
+        the same round trip as `reads` (whose answers come back too). An estimate that reverts
+        is refused here, naming the reason, before anything is sent."""
+        sender = self.admin.address
+        call = {"from": sender, "to": to, "data": data}
+        extra = [
+            ("eth_estimateGas", [call]),
+            ("eth_getTransactionCount", [sender, "pending"]),
+            ("eth_maxPriorityFeePerGas", []),
+            ("eth_getBlockByNumber", ["latest", False]),
+            ("eth_chainId", []),
         ]
-        return [
-            EntryStatus(self.reader.decode("DataLayer", "statusOf", answer))
-            for answer in self.reader.batch(requests)
+        answers = self.reader.batch([*reads, *extra])
+        estimate, nonce, tip, block, chain = answers[len(reads) :]
+        if "error" in estimate:
+            raise RevertError(
+                f"submitting refused: {self.reader.errors.reason_of_answer(estimate)}"
+            )
+        for answer in (nonce, tip, block, chain):
+            if "error" in answer:
+                raise ChainError(f"the node refused a transaction field: {answer['error']}")
+        priority = int(tip["result"], 16)
+        unsigned = {
+            **call,
+            "value": 0,
+            "gas": int(estimate["result"], 16),
+            "nonce": int(nonce["result"], 16),
+            "maxPriorityFeePerGas": priority,
+            "maxFeePerGas": priority + 2 * int(block["result"]["baseFeePerGas"], 16),
+            "chainId": int(chain["result"], 16),
+            "type": 2,
+        }
+        return unsigned, answers[: len(reads)]
+
+    def _send(self, unsigned: dict[str, Any], label: str) -> Any:
+        """Signs and sends the admin's transaction and waits for it, counted by the transactor
+        like its own (a round trip to send, one per look for the receipt)."""
+        w3 = self.reader.w3
+        signed = self.admin.sign_transaction(unsigned)
+        tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
+        receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.1)
+        self.tx.sent += 1
+        self.tx.gas_used += receipt["gasUsed"]
+        self.tx.receipts.append((label, receipt))
+        if receipt["status"] != 1:
+            raise RevertError(f"{label}: transaction 0x{bytes(tx_hash).hex()} reverted")
+        return receipt
+
+    def _enterprise(self, credit_code: str) -> EnterpriseContracts:
+        """The enterprise's contracts; its credit code fixes their addresses, so asked once."""
+        if credit_code not in self._enterprises:
+            self._enterprises[credit_code] = self.reader.enterprise(credit_code)
+        return self._enterprises[credit_code]
+
+    def _view(self, carbon: str, layer: str, year: int, pins: Sequence[str]) -> "_View":
+        """What a submission checks, read in one round trip: the signers' roles, the year's
+        lock and records, the profile and the standards to calculate with. The standards are
+        looked up for the industry the enterprise had last time, with the revision of the
+        library found then; a changed industry or a new library costs a round trip more."""
+        r = self.reader
+        verification = r.manifest.address("CarbonVerification")
+        reads = [
+            r.eth_call(
+                "EnterpriseCarbon",
+                carbon,
+                "hasRole",
+                [ROLES["ENTERPRISE_ADMIN"], self.admin.address],
+                None,
+            ),
+            r.eth_call("DataLayer", layer, "hasRole", [ROLES["DATA_WRITER"], carbon], None),
+            r.eth_call(
+                "DataLayer", layer, "hasRole", [ROLES["DATA_WRITER"], self.writer.address], None
+            ),
+            r.eth_call("CarbonVerification", verification, "lockOf", [carbon, year], None),
+            r.eth_call("EnterpriseCarbon", carbon, "profile", [], None),
+            r.eth_call("EnterpriseCarbon", carbon, "recordsPage", [year, 0, PAGE], None),
         ]
+        industry = self._industries.get(carbon)
+        lookup = _StandardsLookup(r, industry, pins, self._libraries) if industry else None
+        answers = r.batch([*reads, *(lookup.requests if lookup else [])])
+        roles = tuple(bool(r.decode("DataLayer", "hasRole", a)) for a in answers[:3])
+        frozen, rectifiable, state = r.decode_all("CarbonVerification", "lockOf", answers[3])
+        profile = Profile.decode(r.decode("EnterpriseCarbon", "profile", answers[4]))
+        page = r.decode("EnterpriseCarbon", "recordsPage", answers[5])
+        records = (
+            r.records(carbon, year)
+            if len(page) == PAGE
+            else [Record.decode(raw, index=i) for i, raw in enumerate(page)]
+        )
+        self._industries[carbon] = profile.industry_code
+        if lookup is None or industry != profile.industry_code:
+            lookup = _StandardsLookup(r, profile.industry_code, pins, self._libraries)
+            answers = [*answers[: len(reads)], *r.batch(lookup.requests)]
+        chosen = lookup.standards(answers[len(reads) :])
+        lock = YearLock(frozen, rectifiable, VerificationState(state))
+        return _View(roles, lock, records, chosen)
 
     def _check_period_is_free(
         self,
-        carbon: Contract,
         layer: Contract,
         submission: Submission,
         activity: dict[str, Any],
         digest: str,
+        records: Sequence[Record],
     ) -> None:
         """No other valid record of the year may cover the document's period. A submission whose
         record is already on chain (a retry: valid or since invalidated) adds nothing and is not
         judged again; the record a rectification replaces does not count."""
         new = plausibility.period_of(activity, submission.year, submission.aggregated)
-        records = self.reader.records(carbon.address, submission.year)
         if any(r.data == digest for r in records):
             return
         others = [r for r in records if r.valid and r.index != submission.replaces]
@@ -381,16 +608,22 @@ class EnterpriseBackend:
             )
 
     def record_fields(
-        self, prepared: "Prepared", result_micro: int | None = None
+        self,
+        prepared: "Prepared",
+        result_micro: int | None = None,
+        standards_set: int | None = None,
     ) -> bindings.RecordSubmission:
-        """The EnterpriseCarbon.Submission of a prepared record (its standards set registered)."""
+        """The EnterpriseCarbon.Submission of a prepared record (its standards set registered,
+        unless its id is given)."""
         submission = prepared.submission
+        if standards_set is None:
+            standards_set = standards_set_id(self.reader, self.tx, self.admin, prepared.chosen)
         return bindings.RecordSubmission(
             year=submission.year,
             data=prepared.data,
             title=submission.title,
             result=prepared.result.total_micro_tonnes() if result_micro is None else result_micro,
-            standards_set=standards_set_id(self.reader, self.tx, self.admin, prepared.chosen),
+            standards_set=standards_set,
             aggregated=submission.aggregated,
             self_measured=bool(prepared.result.self_measured),
         )
@@ -451,23 +684,11 @@ class EnterpriseBackend:
                     ) from exc
         return keys
 
-    def _require_roles(self, code: str, carbon: Contract, layer: Contract) -> bool:
+    def _require_roles(self, code: str, carbon: Contract, layer: Contract, view: "_View") -> bool:
         """Refuses signers without their roles; True when the EnterpriseCarbon may write the
         DataLayer itself (one transaction per submission), when the writer is not needed."""
         admin = self.admin.address
-        answers = self.reader.batch(
-            [
-                self.reader.eth_call(kind, address, "hasRole", [ROLES[role], account], None)
-                for kind, address, role, account in (
-                    ("EnterpriseCarbon", carbon.address, "ENTERPRISE_ADMIN", admin),
-                    ("DataLayer", layer.address, "DATA_WRITER", carbon.address),
-                    ("DataLayer", layer.address, "DATA_WRITER", self.writer.address),
-                )
-            ]
-        )
-        is_admin, carbon_writes, is_writer = (
-            self.reader.decode("EnterpriseCarbon", "hasRole", a) for a in answers
-        )
+        is_admin, carbon_writes, is_writer = view.roles
         if not is_admin:
             raise EnterpriseError(
                 f"{admin} lacks ENTERPRISE_ADMIN of {code} (EnterpriseCarbon {carbon.address}) "

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from offchain.chain.reader import ChainReader, RecordNote
 
 # What a submission reports through its progress callback, in order.
-SUBMISSION_STEPS = ("checked", "evidence stored", "activity data stored", "record submitted")
+# One transaction (documents and record); a submission made in steps (an enterprise whose
+# EnterpriseCarbon may not write its DataLayer, or a rectification) has "evidence stored" and
+# "activity data stored" between the first two instead of "sending".
+SUBMISSION_STEPS = ("checked", "sending", "record submitted")
 
 ENCRYPT = click.option(
     "--encrypt/--no-encrypt",
