@@ -218,17 +218,22 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
         if (list.length == 0) $.activeYears.push(s.year);
         index = uint32(list.length);
         list.push(s.data);
-        $.meta[s.data] = _meta(s, replaces, index, _submitterId($));
+        _storeMeta(m, s, replaces, index, _submitterId($));
         _emitSubmitted(s, index);
     }
 
-    function _meta(Submission calldata s, uint32 replaces, uint32 index, uint16 submitter)
+    /// @dev Writes the packed slot of `Meta` (field order and widths as declared) in one SSTORE:
+    /// a struct assigned from memory is written member by member, about 1,400 gas more.
+    function _storeMeta(Meta storage m, Submission calldata s, uint32 replaces, uint32 index, uint16 submitter)
         private
-        view
-        returns (Meta memory)
     {
-        uint8 flags = VALID | (s.aggregated ? AGGREGATED : 0) | (s.selfMeasured ? SELF_MEASURED : 0);
-        return Meta(s.result, uint32(block.timestamp), s.standardsSet, replaces, index, s.year, submitter, flags);
+        uint256 flags = VALID | (s.aggregated ? AGGREGATED : 0) | (s.selfMeasured ? SELF_MEASURED : 0);
+        uint256 word = uint256(s.result) | (uint256(uint32(block.timestamp)) << 64)
+            | (uint256(s.standardsSet) << 96) | (uint256(replaces) << 128) | (uint256(index) << 160)
+            | (uint256(s.year) << 192) | (uint256(submitter) << 208) | (flags << 224);
+        assembly {
+            sstore(m.slot, word)
+        }
     }
 
     function _emitSubmitted(Submission calldata s, uint32 index) private {
