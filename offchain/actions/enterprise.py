@@ -191,6 +191,7 @@ class _Checked:
     activity: StoredDocument  # the activity document as stored (sealed when encrypted)
     existing: tuple[int, int] | None  # (year, index) of its record when already on chain
     one_transaction: bool  # the EnterpriseCarbon stores the documents itself
+    period: Period  # the period its activity document covers
 
 
 @dataclass(frozen=True)
@@ -339,12 +340,55 @@ class EnterpriseBackend:
         in steps: each entry from the writer, then the record."""
         checked = self._check(submission, progress)
         if checked.one_transaction and not checked.prepared.rectification:
-            index, created = self._submit_at_once(checked, progress)
+            [(index, created)] = self._submit_at_once([checked], progress)
         else:
             self._store_entries(checked, progress)
             index, created = self._ensure_record(checked.prepared)
         progress("record submitted" if created else "record already on chain")
         return checked.prepared.outcome(index, created)
+
+    def submit_batch(
+        self, submissions: Sequence[Submission], progress: Progress = lambda _: None
+    ) -> list[Outcome]:
+        """Many records of one enterprise (e.g. a year's backlog of months) and all their
+        documents in one `submitWithData` transaction (idempotent: records already on chain are
+        left out, and a retry sends only what is missing). Each is checked as `submit` checks it,
+        and no two of them may cover the same period; nothing is sent unless all pass."""
+        if not submissions:
+            raise EnterpriseError("a batch needs at least one activity document")
+        codes = {s.credit_code for s in submissions}
+        if len(codes) != 1:
+            raise EnterpriseError(
+                f"a batch is one enterprise's records, not those of {', '.join(sorted(codes))}"
+            )
+        if any(s.replaces is not None for s in submissions):
+            raise EnterpriseError(
+                "a rectification is submitted on its own (carbon enterprise rectify)"
+            )
+        batch = [self._check(s, lambda _: None) for s in submissions]
+        code = submissions[0].credit_code
+        if not batch[0].one_transaction:
+            raise EnterpriseError(
+                f"{code}'s EnterpriseCarbon may not write its DataLayer, so its records cannot be "
+                "submitted in one transaction; the regulator grants it DATA_WRITER once "
+                f"(carbon enterprise role grant DATA_WRITER {batch[0].prepared.carbon.address})"
+            )
+        for n, c in enumerate(batch):
+            if c.existing is not None:
+                continue
+            earlier = [(k, o.period) for k, o in enumerate(batch[:n]) if o.existing is None]
+            clash = plausibility.overlapping(c.period, earlier)
+            if clash:
+                raise DuplicatePeriodError(
+                    f"{c.prepared.submission.activity}: key 'period' ({c.period.describe()}) is "
+                    f"also covered by {batch[clash[0]].prepared.submission.activity} in this batch"
+                )
+        progress("checked")
+        placed = self._submit_at_once(batch, progress)
+        progress("records submitted" if any(created for _, created in placed) else "all on chain")
+        return [
+            c.prepared.outcome(i, created) for c, (i, created) in zip(batch, placed, strict=True)
+        ]
 
     def prepare(self, submission: Submission, progress: Progress = lambda _: None) -> "Prepared":
         """Everything but the record: checks, calculation, evidence and activity data stored
@@ -407,7 +451,8 @@ class EnterpriseBackend:
         prepared = Prepared(
             submission, carbon, digest, result, chosen, evidence, rectification, bool(recipients)
         )
-        return _Checked(prepared, layer, stored, existing, one_transaction)
+        period = plausibility.period_of(activity, submission.year, submission.aggregated)
+        return _Checked(prepared, layer, stored, existing, one_transaction, period)
 
     def _store_entries(self, checked: "_Checked", progress: Progress) -> None:
         """Each document an entry of its own, stored and completed by the writer."""
@@ -420,77 +465,90 @@ class EnterpriseBackend:
         self.reader.keep(prepared.data, checked.activity.data)
         progress("activity data stored")
 
-    def _submit_at_once(self, checked: "_Checked", progress: Progress) -> tuple[int, bool]:
-        """Documents and record in one `submitWithData` transaction from the admin; documents
-        Completed already (a retry) are left out, and a record already on chain is not sent."""
-        prepared = checked.prepared
-        if checked.existing is not None:
-            return checked.existing[1], False
-        layer = checked.layer
-        evidence = list(prepared.evidence)
-        everything = [*evidence, checked.activity]
-        for doc in everything:
+    def _submit_at_once(
+        self, batch: Sequence["_Checked"], progress: Progress
+    ) -> list[tuple[int, bool]]:
+        """Documents and records in one `submitWithData` transaction from the admin: each
+        record's evidence, then its activity document depending on it. Documents Completed
+        already (a retry) are left out, and records already on chain are not sent again.
+        (index, created) of each record, in order."""
+        todo = [c for c in batch if c.existing is None]
+        if not todo:
+            return [(c.existing[1], False) for c in batch if c.existing is not None]
+        layer, carbon = todo[0].layer, todo[0].prepared.carbon
+        documents_: dict[str, tuple[StoredDocument, bindings.DataDocument]] = {}
+        for c in todo:
+            evidence = list(c.prepared.evidence)
+            for doc in evidence:
+                documents_.setdefault(doc.digest, (doc, _data_document(doc, ())))
+            deps = tuple(d.digest for d in evidence)
+            documents_.setdefault(c.activity.digest, (c.activity, _data_document(c.activity, deps)))
+        for doc, _ in documents_.values():
             self.store.put(doc.data)
-        dependencies = tuple(d.digest for d in evidence)
-        documents_ = [
-            _data_document(doc, deps)
-            for doc, deps in zip(everything, [()] * len(evidence) + [dependencies], strict=True)
+        records = [self.record_fields(c.prepared, self._set_id(c.prepared)).encode() for c in todo]
+        reads = [
+            self.reader.eth_call(
+                "DataLayer", layer.address, "statusOf", [bytes.fromhex(d[2:])], None
+            )
+            for d in documents_
         ]
-        digests = [bytes.fromhex(d.digest[2:]) for d in everything]
-        statuses_reads = [
-            self.reader.eth_call("DataLayer", layer.address, "statusOf", [d], None) for d in digests
-        ]
+        # Documents Completed already are skipped by the contract: the estimate made with all of
+        # them bounds the transaction sent without them.
+        every = [d.encode() for _, d in documents_.values()]
+        data = carbon.encode_abi("submitWithData", [records, every])
+        unsigned, refusal, answers = self._unsigned(carbon.address, data, reads)
+        statuses = [EntryStatus(self.reader.decode("DataLayer", "statusOf", a)) for a in answers]
+        stored = list(zip(documents_.values(), statuses, strict=True))
+        for (doc, _), status in stored:
+            if status is EntryStatus.CANCELLED:
+                raise EnterpriseError(f"{doc.name}: DataLayer entry {doc.digest} was cancelled")
+        left = [doc for (doc, _), status in stored if status is EntryStatus.IN_PROGRESS]
+        for doc in left:  # left by a submission made in steps that died before completing it
+            call = layer.functions.complete(bytes.fromhex(doc.digest[2:]))
+            self.tx.send(self.writer, call, f"completing {doc.name}")
+        wanted = [d.encode() for (_, d), status in stored if status is EntryStatus.NONE]
+        data = carbon.encode_abi("submitWithData", [records, wanted])
+        if left:  # the estimate saw them in progress, and the writer may be the admin
+            unsigned, refusal, _ = self._unsigned(carbon.address, data, [])
+        if refusal is not None:
+            raise RevertError(f"submitting refused: {refusal}")
+        unsigned["data"] = data
+        progress("sending")
+        titles = ", ".join(repr(c.prepared.submission.title) for c in todo)
+        receipt = self._send(unsigned, f"submitting {titles}")
+        for c in todo:
+            self.reader.keep(c.prepared.data, c.activity.data)
+        # RecordSubmitted(year, index, data, …): all three indexed, so the receipt names the index.
+        found = {
+            "0x" + bytes(log["topics"][3]).hex(): int.from_bytes(bytes(log["topics"][2]), "big")
+            for log in receipt["logs"]
+            if log["address"] == carbon.address
+            and len(log["topics"]) == 4
+            and bytes(log["topics"][0]) == RECORD_SUBMITTED_TOPIC
+        }
+        outcomes = []
+        for c in batch:
+            if c.existing is not None:
+                outcomes.append((c.existing[1], False))
+            elif c.prepared.data in found:
+                outcomes.append((found[c.prepared.data], True))
+            else:
+                raise RevertError(f"record for {c.prepared.data} not found after submitting it")
+        return outcomes
+
+    def _set_id(self, prepared: Prepared) -> int:
+        """The standards set's id (registered if new); an id never changes, so asked once."""
         key = tuple((r.name, r.revision) for r in prepared.chosen.refs.values())
         if key not in self._set_ids:
             self._set_ids[key] = standards_set_id(self.reader, self.tx, self.admin, prepared.chosen)
-        set_id = self._set_ids[key]
-        fields = self.record_fields(prepared, standards_set=set_id).encode()
-        carbon = prepared.carbon
-        # Documents Completed already are skipped by the contract: the estimate made with all of
-        # them bounds the transaction sent without them.
-        data = carbon.encode_abi("submitWithData", [[fields], [d.encode() for d in documents_]])
-        unsigned, answers = self._unsigned(carbon.address, data, statuses_reads)
-        statuses = [EntryStatus(self.reader.decode("DataLayer", "statusOf", a)) for a in answers]
-        for doc, status in zip(everything, statuses, strict=True):
-            if status is EntryStatus.CANCELLED:
-                raise EnterpriseError(f"{doc.name}: DataLayer entry {doc.digest} was cancelled")
-        left = [
-            (doc, status)
-            for doc, status in zip(everything, statuses, strict=True)
-            if status is EntryStatus.IN_PROGRESS  # left by a submission made in steps
-        ]
-        for doc, _ in left:
-            call = layer.functions.complete(bytes.fromhex(doc.digest[2:]))
-            self.tx.send(self.writer, call, f"completing {doc.name}")
-        wanted = [
-            d.encode()
-            for d, status in zip(documents_, statuses, strict=True)
-            if status is EntryStatus.NONE
-        ]
-        if len(wanted) != len(documents_):
-            unsigned["data"] = carbon.encode_abi("submitWithData", [[fields], wanted])
-        progress("sending")
-        receipt = self._send(unsigned, f"submitting {prepared.submission.title!r}")
-        self.reader.keep(prepared.data, checked.activity.data)
-        # RecordSubmitted(year, index, data, …): all three indexed, so the receipt names the index.
-        found = [
-            int.from_bytes(bytes(log["topics"][2]), "big")
-            for log in receipt["logs"]
-            if log["address"] == prepared.carbon.address
-            and len(log["topics"]) == 4
-            and bytes(log["topics"][0]) == RECORD_SUBMITTED_TOPIC
-            and "0x" + bytes(log["topics"][3]).hex() == prepared.data
-        ]
-        if not found:
-            raise RevertError(f"record for {prepared.data} not found after submitting it")
-        return found[0], True
+        return self._set_ids[key]
 
     def _unsigned(
         self, to: str, data: str, reads: Sequence[Request]
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    ) -> tuple[dict[str, Any], str | None, list[dict[str, Any]]]:
         """The admin's transaction of `data` to `to`, its gas estimated, nonce and fees read in
-        the same round trip as `reads` (whose answers come back too). An estimate that reverts
-        is refused here, naming the reason, before anything is sent."""
+        the same round trip as `reads`: the transaction, why the estimate reverted (None when it
+        did not: nothing is sent then) and the answers to `reads`."""
         sender = self.admin.address
         call = {"from": sender, "to": to, "data": data}
         extra = [
@@ -502,10 +560,7 @@ class EnterpriseBackend:
         ]
         answers = self.reader.batch([*reads, *extra])
         estimate, nonce, tip, block, chain = answers[len(reads) :]
-        if "error" in estimate:
-            raise RevertError(
-                f"submitting refused: {self.reader.errors.reason_of_answer(estimate)}"
-            )
+        refusal = self.reader.errors.reason_of_answer(estimate) if "error" in estimate else None
         for answer in (nonce, tip, block, chain):
             if "error" in answer:
                 raise ChainError(f"the node refused a transaction field: {answer['error']}")
@@ -513,14 +568,14 @@ class EnterpriseBackend:
         unsigned = {
             **call,
             "value": 0,
-            "gas": int(estimate["result"], 16),
+            "gas": 0 if refusal else int(estimate["result"], 16),
             "nonce": int(nonce["result"], 16),
             "maxPriorityFeePerGas": priority,
             "maxFeePerGas": priority + 2 * int(block["result"]["baseFeePerGas"], 16),
             "chainId": int(chain["result"], 16),
             "type": 2,
         }
-        return unsigned, answers[: len(reads)]
+        return unsigned, refusal, answers[: len(reads)]
 
     def _send(self, unsigned: dict[str, Any], label: str) -> Any:
         """Signs and sends the admin's transaction and waits for it, counted by the transactor

@@ -579,3 +579,62 @@ def test_a_year_under_verification_refuses_a_submission_before_anything_is_sent(
         backend.submit(Submission(code, 2023, "五月", later, evidence, month=5))
     with refused(YearFrozenError, match="only a rectification after a failed verdict", code=code):
         invalidate(reader, tx, ADMIN, code, 2023, first.index, "录入错误")
+
+
+def test_a_backlog_of_twelve_months_is_one_transaction(
+    backend, onboarded, activity, reader, tx, evidence, tmp_path
+):
+    code = "91110000000000020G"
+    onboarded(code)
+    months = [_another_month(activity, tmp_path, m) for m in range(1, 13)]
+    sent = tx.sent
+    outcomes = backend.submit_batch(
+        [Submission(code, 2023, f"{m}月", path, evidence) for m, path in enumerate(months, 1)]
+    )
+    assert sent_since(tx, sent) == ["submitting " + ", ".join(f"'{m}月'" for m in range(1, 13))]
+    assert [(o.index, o.created) for o in outcomes] == [(m, True) for m in range(12)]
+    assert chain_state(reader, code) == (2 + 12, 12)  # the evidence once, an activity each
+
+
+def test_a_batch_sent_again_sends_only_what_is_missing(
+    backend, onboarded, activity, reader, tx, evidence, tmp_path
+):
+    code = "91110000000000021K"
+    onboarded(code)
+    months = [_another_month(activity, tmp_path, m) for m in (1, 2, 3)]
+    batch = [
+        Submission(code, 2023, f"{m}月", p, evidence)
+        for m, p in zip((1, 2, 3), months, strict=True)
+    ]
+    backend.submit(batch[0])
+    outcomes = backend.submit_batch(batch)
+    assert [o.created for o in outcomes] == [False, True, True]
+    sent = tx.sent
+    assert not any(o.created for o in backend.submit_batch(batch))
+    assert tx.sent == sent
+    assert chain_state(reader, code) == (2 + 3, 3)
+
+
+def test_a_batch_whose_documents_cover_one_month_twice_is_refused_before_sending(
+    backend, refused, onboarded, activity, evidence, tmp_path
+):
+    code = "91110000000000022N"
+    onboarded(code)
+    again = _another_month(activity, tmp_path, 4)
+    with refused(DuplicatePeriodError, match="also covered by", code=code):
+        backend.submit_batch(
+            [
+                Submission(code, 2023, "四月", activity, evidence),
+                Submission(code, 2023, "四月(重复)", again, [evidence[0]]),
+            ]
+        )
+
+
+def test_a_batch_is_one_enterprise_s(backend, activity, evidence):
+    with pytest.raises(EnterpriseError, match="one enterprise's records"):
+        backend.submit_batch(
+            [
+                Submission("91110000000000022N", 2023, "四月", activity, evidence),
+                Submission("91110000000000020G", 2023, "四月", activity, evidence),
+            ]
+        )
