@@ -638,3 +638,28 @@ def test_a_batch_is_one_enterprise_s(backend, activity, evidence):
                 Submission("91110000000000020G", 2023, "四月", activity, evidence),
             ]
         )
+
+
+def test_submit_batch_sends_a_folder_of_months_with_their_own_evidence(
+    carbon, onboarded, activity, reader, tx, evidence, tmp_path
+):
+    code = "91110000000000023R"
+    onboarded(code)
+    folder = tmp_path / "backlog"
+    folder.mkdir()
+    for month in (1, 2):
+        path = _another_month(activity, folder, month)
+        own = path.with_suffix("")
+        own.mkdir()
+        (own / "ledger.csv").write_text(f"2023-{month:02d},燃煤,{100 + month}\n", "utf-8")
+    result = carbon(
+        "enterprise", "submit-batch", "--enterprise", code, "--year", "2023",
+        "--activity", str(folder), "--evidence", str(evidence[0]), "--as", "dev:3",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "submitted 91110000000000023R 2023 #0 2023年1月" in result.output
+    assert "2 of 2 records sent, in one transaction" in result.output
+    assert chain_state(reader, code) == (
+        1 + 2 + 2,
+        2,
+    )  # the shared report, two ledgers, two documents
