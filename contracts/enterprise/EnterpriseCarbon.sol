@@ -73,24 +73,26 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
     }
 
     /// @inheritdoc IEnterpriseCarbon
-    function submitWithData(Submission[] calldata records, IDataLayer.Document[] calldata documents)
+    function submitWithData(Submission[] calldata submissions, IDataLayer.Document[] calldata documents)
         external
         onlyRole(ENTERPRISE_ADMIN_ROLE)
         returns (uint32[] memory indexes)
     {
-        if (documents.length != 0) {
-            IDataLayer(_enterpriseCarbonStorage().profile.dataLayer).storeCompleted(documents);
-        }
-        indexes = new uint32[](records.length);
+        indexes = new uint32[](submissions.length);
         // A backlog is mostly one year: its frozen check is made once.
         uint256 checked = type(uint256).max;
-        for (uint256 i = 0; i < records.length; ++i) {
-            Submission calldata s = records[i];
+        for (uint256 i = 0; i < submissions.length; ++i) {
+            Submission calldata s = submissions[i];
             if (s.year != checked) {
                 _requireChangeable(s.year, false);
                 checked = s.year;
             }
             indexes[i] = _add(s, 0);
+        }
+        // Last (checks, effects, then the call): the enterprise's own DataLayer, behind the same
+        // factory's beacon; a refusal there reverts the records too.
+        if (documents.length != 0) {
+            IDataLayer(_enterpriseCarbonStorage().profile.dataLayer).storeCompleted(documents);
         }
     }
 

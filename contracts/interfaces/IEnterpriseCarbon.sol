@@ -178,10 +178,10 @@ interface IEnterpriseCarbon is IUpgradeable {
     /// activity-data entry). With documents this contract stores them itself, so it needs
     /// DATA_WRITER_ROLE on its DataLayer (the factory grants it at onboarding; the regulator grants
     /// it to enterprises onboarded before); the entries' creator is then this contract.
-    /// @param records The records, in the order they are added.
+    /// @param submissions The records, in the order they are added.
     /// @param documents Evidence and activity documents, each after those it depends on (may be empty).
     /// @return indexes Each record's position in its year, from 0.
-    function submitWithData(Submission[] calldata records, IDataLayer.Document[] calldata documents)
+    function submitWithData(Submission[] calldata submissions, IDataLayer.Document[] calldata documents)
         external
         returns (uint32[] memory indexes);
 

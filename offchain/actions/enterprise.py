@@ -485,7 +485,10 @@ class EnterpriseBackend:
             documents_.setdefault(c.activity.digest, (c.activity, _data_document(c.activity, deps)))
         for doc, _ in documents_.values():
             self.store.put(doc.data)
-        records = [self.record_fields(c.prepared, self._set_id(c.prepared)).encode() for c in todo]
+        records = [
+            self.record_fields(c.prepared, standards_set=self._set_id(c.prepared)).encode()
+            for c in todo
+        ]
         reads = [
             self.reader.eth_call(
                 "DataLayer", layer.address, "statusOf", [bytes.fromhex(d[2:])], None

@@ -594,6 +594,8 @@ def test_a_backlog_of_twelve_months_is_one_transaction(
     assert sent_since(tx, sent) == ["submitting " + ", ".join(f"'{m}月'" for m in range(1, 13))]
     assert [(o.index, o.created) for o in outcomes] == [(m, True) for m in range(12)]
     assert chain_state(reader, code) == (2 + 12, 12)  # the evidence once, an activity each
+    records = reader.records(reader.enterprise(code).carbon, 2023)
+    assert [r.result for r in records] == [o.result.total_micro_tonnes() for o in outcomes]
 
 
 def test_a_batch_sent_again_sends_only_what_is_missing(
