@@ -142,3 +142,18 @@ def test_each_record_is_checked_as_submit_checks_it(carbon, admin, standards_set
         carbon.submitWithData([record(sha(b"untitled"), standards_set, "")], [], sender=admin)
     with ape.reverts(carbon.NoStandardsSet):
         carbon.submitWithData([record(sha(b"no set"), 0)], [], sender=admin)
+
+
+def test_a_frozen_year_refuses_the_whole_submission(
+    verification, onboard, regulator, admin, agency, standards_set
+):
+    carbon, layer = onboard("91110000MA01ONETZ1", "冻结示范电厂")
+    carbon.submitWithData([record(sha(b"before"), standards_set, "一月")], [], sender=admin)
+    verification.open(carbon, 2023, sender=regulator)
+    verification.assign(carbon, 2023, agency, sender=regulator)
+    activity = logged(b'{"period": "2023-02"}')
+    with ape.reverts(carbon.YearFrozen, enterprise=carbon.address, year=2023):
+        carbon.submitWithData(
+            [record(activity[0], standards_set, "二月")], [activity], sender=admin
+        )
+    assert layer.statusOf(activity[0]) == EntryStatus.NONE
