@@ -45,9 +45,20 @@ contract DataLayer is Upgradeable, IDataLayer {
         if (writer != address(0)) _grantRole(DATA_WRITER_ROLE, writer);
     }
 
+    /// @inheritdoc IDataLayer
+    function initializeWriters(address regulator, address[] calldata writers, address index_)
+        external
+        initializer
+    {
+        __Upgradeable_init(regulator, index_);
+        for (uint256 i = 0; i < writers.length; ++i) {
+            if (writers[i] != address(0)) _grantRole(DATA_WRITER_ROLE, writers[i]);
+        }
+    }
+
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.1.0";
+        return "1.2.0";
     }
 
     /// @inheritdoc IDataLayer
@@ -89,6 +100,28 @@ contract DataLayer is Upgradeable, IDataLayer {
     {
         if (size == 0 || size > type(uint32).max) revert InvalidSize(size);
         _register(digest, Storage.DigestOnly, uint32(size), dependencies);
+    }
+
+    /// @inheritdoc IDataLayer
+    function storeCompleted(Document[] calldata documents) external onlyRole(DATA_WRITER_ROLE) {
+        DataLayerStorage storage $ = _dataLayerStorage();
+        for (uint256 i = 0; i < documents.length; ++i) {
+            Document calldata d = documents[i];
+            StoredEntry storage e = $.entries[d.digest];
+            if (e.status == Status.Completed) continue;
+            if (d.content.length != 0) {
+                bytes32 actual = sha256(d.content);
+                if (actual != d.digest) revert DigestMismatch(d.digest, actual);
+                _register(actual, Storage.Log, uint32(d.content.length), d.dependencies);
+                e.blockNumber = uint40(block.number);
+                emit EntryContent(actual, d.content);
+            } else {
+                if (d.size == 0 || d.size > type(uint32).max) revert InvalidSize(d.size);
+                _register(d.digest, Storage.DigestOnly, uint32(d.size), d.dependencies);
+            }
+            emit StatusChanged(d.digest, Status.InProgress, Status.Completed);
+            e.status = Status.Completed;
+        }
     }
 
     /// @inheritdoc IDataLayer

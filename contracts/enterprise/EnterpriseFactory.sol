@@ -45,7 +45,7 @@ contract EnterpriseFactory is Upgradeable, IEnterpriseFactory {
 
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     /// @inheritdoc IEnterpriseFactory
@@ -60,7 +60,11 @@ contract EnterpriseFactory is Upgradeable, IEnterpriseFactory {
         address existing = _predict($.carbonBeacon, salt);
         if (existing.code.length != 0) revert EnterpriseExists(o.creditCode, existing);
         dataLayer = LibClone.deployDeterministicERC1967BeaconProxy(address($.dataLayerBeacon), salt);
-        IDataLayer(dataLayer).initialize(address(0), o.account, address(0));
+        // The EnterpriseCarbon writes too: it stores a submission's documents in the same
+        // transaction as its records (`submitWithData`).
+        address[] memory writers = new address[](2);
+        (writers[0], writers[1]) = (o.account, existing);
+        IDataLayer(dataLayer).initializeWriters(address(0), writers, address(0));
         carbon = LibClone.deployDeterministicERC1967BeaconProxy(address($.carbonBeacon), salt);
         IEnterpriseCarbon(carbon).initialize(
             o.admin, IEnterpriseCarbon.Profile(o.name, o.creditCode, o.region, dataLayer, o.industryCode)

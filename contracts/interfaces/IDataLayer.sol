@@ -58,6 +58,19 @@ interface IDataLayer is IUpgradeable {
         bytes32[] dependencies;
     }
 
+    /// @notice A document for `storeCompleted`: kept in an event log when `content` is given,
+    /// as a digest only (its bytes in the off-chain store) when it is empty.
+    /// @param digest SHA-256 of the document; must be that of `content` when it is given.
+    /// @param size Length of the document in bytes (that of `content` when it is given).
+    /// @param content The document's bytes, or empty for a digest-only entry.
+    /// @param dependencies Entries it depends on: existing ones, or documents earlier in the list.
+    struct Document {
+        bytes32 digest;
+        uint256 size;
+        bytes content;
+        bytes32[] dependencies;
+    }
+
     /// @notice An entry was created.
     /// @param id SHA-256 digest of the document.
     /// @param creator The account that stored it.
@@ -109,6 +122,11 @@ interface IDataLayer is IUpgradeable {
     /// @notice Empty documents are not stored.
     error EmptyContent();
 
+    /// @notice A document's bytes do not hash to the digest given with them.
+    /// @param digest The digest given.
+    /// @param actual SHA-256 of the bytes.
+    error DigestMismatch(bytes32 digest, bytes32 actual);
+
     /// @notice The declared size of a digest-only entry does not fit in 32 bits or is zero.
     /// @param size The declared size.
     error InvalidSize(uint256 size);
@@ -123,6 +141,13 @@ interface IDataLayer is IUpgradeable {
     /// @param writer First holder of DATA_WRITER_ROLE (zero for none).
     /// @param index_ CarbonIndex to report upgrades to (zero for none).
     function initialize(address regulator, address writer, address index_) external;
+
+    /// @notice Initialises the proxy with several data writers, e.g. an enterprise's writer
+    /// account and its EnterpriseCarbon (which stores a submission's documents itself).
+    /// @param regulator Admin of roles and upgrades (zero behind a beacon).
+    /// @param writers Holders of DATA_WRITER_ROLE (zero addresses are skipped).
+    /// @param index_ CarbonIndex to report upgrades to (zero for none).
+    function initializeWriters(address regulator, address[] calldata writers, address index_) external;
 
     /// @notice Stores `content` as contract bytecode (SSTORE2) under its SHA-256 digest.
     /// Data writers only.
@@ -143,6 +168,14 @@ interface IDataLayer is IUpgradeable {
     /// @param size Length of the document in bytes.
     /// @param dependencies Existing entries this one depends on.
     function storeDigest(bytes32 digest, uint256 size, bytes32[] calldata dependencies) external;
+
+    /// @notice Stores `documents` in order and marks each Completed, in one call: the events are
+    /// those of `storeInLog`/`storeDigest` followed by `complete`. A document whose entry is
+    /// Completed already is skipped (a retried submission stores nothing twice); one InProgress
+    /// by anyone is refused with `EntryExists` (its creator completes or cancels it first).
+    /// Data writers only.
+    /// @param documents The documents, each after those it depends on.
+    function storeCompleted(Document[] calldata documents) external;
 
     /// @notice Adds a dependency link from entry `id` to entry `dependency`. Data writers only.
     /// @dev Creator only, while `id` is InProgress; `dependency` must exist.

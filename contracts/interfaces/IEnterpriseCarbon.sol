@@ -171,6 +171,20 @@ interface IEnterpriseCarbon is IUpgradeable {
     /// @return index The record's position in its year, from 0.
     function submit(Submission calldata s) external returns (uint32 index);
 
+    /// @notice Stores `documents` in the enterprise's DataLayer (Completed, those Completed
+    /// already skipped) and adds `records`, all in one transaction: a monthly submission with its
+    /// evidence, or a backlog of many records. Each record is checked as `submit` checks it
+    /// (administrators only, refused in a frozen year, a title and a standards set, one record per
+    /// activity-data entry). With documents this contract stores them itself, so it needs
+    /// DATA_WRITER_ROLE on its DataLayer (the factory grants it at onboarding; the regulator grants
+    /// it to enterprises onboarded before); the entries' creator is then this contract.
+    /// @param submissions The records, in the order they are added.
+    /// @param documents Evidence and activity documents, each after those it depends on (may be empty).
+    /// @return indexes Each record's position in its year, from 0.
+    function submitWithData(Submission[] calldata submissions, IDataLayer.Document[] calldata documents)
+        external
+        returns (uint32[] memory indexes);
+
     /// @notice Invalidates record `index` of `year`; it stays readable. Administrators only;
     /// refused in a frozen year.
     /// @param year The year.

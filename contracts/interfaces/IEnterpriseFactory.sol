@@ -95,8 +95,9 @@ interface IEnterpriseFactory is IUpgradeable {
 
     /// @notice Creates an enterprise's DataLayer and EnterpriseCarbon. Regulator only.
     /// @dev Whoever is regulator here is regulator (admin) of both, through the beacons this
-    /// factory owns; `o.admin` gets ENTERPRISE_ADMIN on the EnterpriseCarbon and `o.account`
-    /// DATA_WRITER on the DataLayer.
+    /// factory owns; `o.admin` gets ENTERPRISE_ADMIN on the EnterpriseCarbon, and `o.account` and
+    /// the EnterpriseCarbon itself (which stores a submission's documents in the same transaction
+    /// as its records, `submitWithData`) DATA_WRITER on the DataLayer.
     /// @param o The enterprise's name, codes, region and accounts.
     /// @return carbon Its EnterpriseCarbon.
     /// @return dataLayer Its DataLayer.

@@ -337,6 +337,21 @@ class SuiteDeployer:
             if self.project.IUpgradeable.at(beacon).implementation() != target:
                 label = f"upgrade every enterprise's {kind}"
                 self.gas.add(label, upgrade(target, sender=self.account))
+                if kind == "DataLayer":
+                    self._let_carbons_write(factory)
+
+    def _let_carbons_write(self, factory: Any) -> None:
+        """Enterprises onboarded before DataLayer 1.2.0: their EnterpriseCarbon is let write
+        their DataLayer, as the factory now does at onboarding, so that a submission is one
+        transaction (`submitWithData`)."""
+        for carbon in factory.enterprises():
+            layer = self.project.DataLayer.at(
+                self.project.EnterpriseCarbon.at(carbon).profile().dataLayer
+            )
+            role = layer.DATA_WRITER_ROLE()
+            if not layer.hasRole(role, carbon):
+                label = "let an EnterpriseCarbon write its DataLayer"
+                self.gas.add(label, layer.grantRole(role, carbon, sender=self.account))
 
     def _name_official_data_layer(self, index: Any, layer: Any) -> None:
         """The index accepts standards whose documents are in this DataLayer only."""

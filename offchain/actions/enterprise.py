@@ -22,30 +22,47 @@ this backend: the annual aggregated record's activity document is sealed like an
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
 from web3 import Web3
+from web3._utils.method_formatters import receipt_formatter
 from web3.contract import Contract
+from web3.datastructures import AttributeDict
 
 from offchain.calc import calculator, plausibility, standards
 from offchain.calc.calculator import CalculationResult
 from offchain.calc.plausibility import DuplicatePeriodError, ImplausibleValueError, Period
 from offchain.chain import bindings
 from offchain.chain.bindings import (
+    ROLES,
+    EnterpriseContracts,
     EntryStatus,
+    Profile,
     Record,
+    Revision,
     StandardsSet,
     StorageMode,
     VerificationState,
 )
-from offchain.chain.reader import ENTRY_CONTENT_TOPIC, ChainReader, YearLock, log_content
+from offchain.chain.reader import (
+    ENTRY_CONTENT_TOPIC,
+    PAGE,
+    ChainReader,
+    Request,
+    StandardRef,
+    YearLock,
+    log_content,
+)
 from offchain.chain.revert import RevertError
 from offchain.chain.transact import Transactor
 from offchain.core import crypto, documents, equipment
+from offchain.core.names import CONTRACT_OF_KIND, parse_index_name, series_of
 from offchain.core.store import DocumentStore
 from offchain.errors import (
     CalculationError,
@@ -61,6 +78,10 @@ from offchain.errors import (
 # Small documents go into an event log (about 41 gas per byte); larger ones keep only their
 # digest on chain and their bytes in the content-addressed store.
 LOG_LIMIT = 16 * 1024
+RECEIPT_POLL = 0.1  # seconds between looks for a receipt (a dev node mines within this)
+RECORD_SUBMITTED_TOPIC = keccak(
+    text="RecordSubmitted(uint16,uint32,bytes32,string,uint64,uint32,address)"
+)
 
 Progress = Callable[[str], None]
 _ONE_MESSAGE_ERRORS = (
@@ -161,6 +182,118 @@ class Outcome:
     encrypted: bool = False
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A submission checked and computed, nothing written yet."""
+
+    prepared: Prepared
+    layer: Contract
+    activity: StoredDocument  # the activity document as stored (sealed when encrypted)
+    existing: tuple[int, int] | None  # (year, index) of its record when already on chain
+    one_transaction: bool  # the EnterpriseCarbon stores the documents itself
+    period: Period  # the period its activity document covers
+
+
+@dataclass(frozen=True)
+class _View:
+    """What a submission checks on chain, read in one round trip."""
+
+    roles: tuple[bool, ...]  # admin is ENTERPRISE_ADMIN, carbon and writer are DATA_WRITER
+    lock: YearLock
+    records: list[Record]  # of the year
+    standards: standards.StandardSet
+
+
+class _StandardsLookup:
+    """The standards of `industry` (latest, except the kinds `pins` name) in batched reads:
+    the index's entry of each, and the latest revision of the library found there last time
+    (`libraries`, by pinned name or series) in the same round trip; a library that changed
+    costs one more."""
+
+    def __init__(
+        self,
+        reader: ChainReader,
+        industry: str,
+        pins: Sequence[str],
+        libraries: dict[str, str],
+        prefix: str = "GB",
+    ) -> None:
+        self.reader = reader
+        self.libraries = libraries
+        names: dict[str, str | None] = dict.fromkeys(standards.KINDS)
+        for name in pins:
+            parsed = parse_index_name(name)
+            if parsed.kind != "calculate" and parsed.industry != industry:
+                raise CarbonError(f"--at {name} is for industry {parsed.industry}, not {industry}")
+            names[parsed.kind] = name
+        index = reader.manifest.address("CarbonIndex")
+        self.keys = {k: names[k] or series_of(prefix, industry, k) for k in standards.KINDS}
+        self.pinned = names
+        self.requests: list[Request] = []
+        for kind in standards.KINDS:
+            name = names[kind]
+            if name:
+                self.requests.append(reader.eth_call("CarbonIndex", index, "resolve", [name], None))
+            else:
+                series = self.keys[kind]
+                self.requests.append(
+                    reader.eth_call("CarbonIndex", index, "latest", [series], None)
+                )
+        # Speculative: the latest revision of each library found there last time.
+        self.guessed = [k for k in standards.KINDS if self.keys[k] in libraries]
+        self.requests += [
+            reader.eth_call(CONTRACT_OF_KIND[k], libraries[self.keys[k]], "latest", [], None)
+            for k in self.guessed
+        ]
+
+    def standards(self, answers: Sequence[dict[str, Any]]) -> standards.StandardSet:
+        """The set, from the answers to `requests` (and one more round trip if needed)."""
+        r, kinds = self.reader, standards.KINDS
+        found: dict[str, tuple[str, str]] = {}
+        for kind, answer in zip(kinds, answers[: len(kinds)], strict=True):
+            name = self.pinned[kind]
+            try:
+                if name:
+                    found[kind] = (name, r.decode("CarbonIndex", "resolve", answer))
+                else:
+                    found[kind] = r.decode_all("CarbonIndex", "latest", answer)
+            except RevertError as exc:
+                what = f"standard named {name!r}" if name else f"series {self.keys[kind]!r}"
+                raise NotDeployedError(f"the index has no {what}") from exc
+        latest = dict(zip(self.guessed, answers[len(kinds) :], strict=True))
+        stale = [k for k in kinds if self.libraries.get(self.keys[k]) != found[k][1]]
+        if stale:
+            fresh = r.batch(
+                [r.eth_call(CONTRACT_OF_KIND[k], found[k][1], "latest", [], None) for k in stale]
+            )
+            latest.update(zip(stale, fresh, strict=True))
+        refs: dict[str, StandardRef] = {}
+        for kind in kinds:
+            name, address = found[kind]
+            try:
+                revision, raw = r.decode_all(CONTRACT_OF_KIND[kind], "latest", latest[kind])
+            except RevertError as exc:
+                raise NotDeployedError(f"{name} has no revision") from exc
+            rev = Revision.decode(raw)
+            refs[kind] = StandardRef(
+                name, address, revision, rev.version, rev.document, rev.data_layer
+            )
+            self.libraries[self.keys[kind]] = address
+        factors, formulas, code = (r.document(refs[k].data_layer, refs[k].document) for k in kinds)
+        try:
+            text = code.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(
+                f"{refs['calculate'].name}: calculation code is not UTF-8 text"
+            ) from exc
+        return standards.StandardSet(
+            documents.load(factors, "factor-library", refs["factor"].name),
+            documents.load(formulas, "formula-library", refs["formula"].name),
+            text,
+            refs,
+        )
+
+
 class EnterpriseBackend:
     """Submits an enterprise's records: `writer` stores entries, `admin` submits records.
 
@@ -182,6 +315,13 @@ class EnterpriseBackend:
         self.writer = writer
         self.admin = admin
         self.encrypt_by_default = encrypt_by_default
+        # What never changes once on chain, asked once per backend: enterprises' addresses by
+        # credit code, standards sets' ids, and the last industry and libraries seen (checked
+        # again on every submission, in the same round trip as the rest).
+        self._enterprises: dict[str, EnterpriseContracts] = {}
+        self._set_ids: dict[tuple[tuple[str, int], ...], int] = {}
+        self._industries: dict[str, str] = {}
+        self._libraries: dict[str, str] = {}  # index name -> library address
 
     # -- looking things up -----------------------------------------------------------------
 
@@ -192,18 +332,74 @@ class EnterpriseBackend:
     # -- the submission --------------------------------------------------------------------
 
     def submit(self, submission: Submission, progress: Progress = lambda _: None) -> Outcome:
-        """Stores evidence and activity data, computes, and submits the record (idempotent)."""
-        prepared = self.prepare(submission, progress)
-        index, created = self._ensure_record(prepared)
+        """Stores evidence and activity data, computes, and submits the record (idempotent).
+
+        When the enterprise's EnterpriseCarbon may write its DataLayer (every enterprise the
+        factory onboards now; the regulator grants it to older ones) the documents and the record
+        go in one transaction from the admin (`submitWithData`), else, and for a rectification,
+        in steps: each entry from the writer, then the record."""
+        checked = self._check(submission, progress)
+        if checked.one_transaction and not checked.prepared.rectification:
+            [(index, created)] = self._submit_at_once([checked], progress)
+        else:
+            self._store_entries(checked, progress)
+            index, created = self._ensure_record(checked.prepared)
         progress("record submitted" if created else "record already on chain")
-        return prepared.outcome(index, created)
+        return checked.prepared.outcome(index, created)
+
+    def submit_batch(
+        self, submissions: Sequence[Submission], progress: Progress = lambda _: None
+    ) -> list[Outcome]:
+        """Many records of one enterprise (e.g. a year's backlog of months) and all their
+        documents in one `submitWithData` transaction (idempotent: records already on chain are
+        left out, and a retry sends only what is missing). Each is checked as `submit` checks it,
+        and no two of them may cover the same period; nothing is sent unless all pass."""
+        if not submissions:
+            raise EnterpriseError("a batch needs at least one activity document")
+        codes = {s.credit_code for s in submissions}
+        if len(codes) != 1:
+            raise EnterpriseError(
+                f"a batch is one enterprise's records, not those of {', '.join(sorted(codes))}"
+            )
+        if any(s.replaces is not None for s in submissions):
+            raise EnterpriseError(
+                "a rectification is submitted on its own (carbon enterprise rectify)"
+            )
+        batch = [self._check(s, lambda _: None) for s in submissions]
+        code = submissions[0].credit_code
+        if not batch[0].one_transaction:
+            raise EnterpriseError(
+                f"{code}'s EnterpriseCarbon may not write its DataLayer, so its records cannot be "
+                "submitted in one transaction; the regulator grants it DATA_WRITER once "
+                f"(carbon enterprise role grant DATA_WRITER {batch[0].prepared.carbon.address})"
+            )
+        for n, c in enumerate(batch):
+            if c.existing is not None:
+                continue
+            earlier = [(k, o.period) for k, o in enumerate(batch[:n]) if o.existing is None]
+            clash = plausibility.overlapping(c.period, earlier)
+            if clash:
+                raise DuplicatePeriodError(
+                    f"{c.prepared.submission.activity}: key 'period' ({c.period.describe()}) is "
+                    f"also covered by {batch[clash[0]].prepared.submission.activity} in this batch"
+                )
+        progress("checked")
+        placed = self._submit_at_once(batch, progress)
+        progress("records submitted" if any(created for _, created in placed) else "all on chain")
+        return [
+            c.prepared.outcome(i, created) for c, (i, created) in zip(batch, placed, strict=True)
+        ]
 
     def prepare(self, submission: Submission, progress: Progress = lambda _: None) -> "Prepared":
-        """Everything but the record: checks, calculation, evidence and activity data stored.
+        """Everything but the record: checks, calculation, evidence and activity data stored
+        (each entry by the writer, in its own transactions)."""
+        checked = self._check(submission, progress)
+        self._store_entries(checked, progress)
+        return checked.prepared
 
-        Nothing is written before every check has passed: the final activity document and its
-        digest are known before the first transaction.
-        """
+    def _check(self, submission: Submission, progress: Progress) -> "_Checked":
+        """Checks and calculation, nothing written: the final activity document and its digest
+        are known before the first transaction."""
         origin = str(submission.activity)
         if not submission.title.strip():
             raise EnterpriseError("the title is empty; a record needs a title (--title)")
@@ -211,14 +407,13 @@ class EnterpriseBackend:
             raise EnterpriseError(f"--year {submission.year} is not a year")
         if submission.month is not None and submission.month not in plausibility.MONTHS:
             raise EnterpriseError(f"--month {submission.month} is not a month (1-12)")
-        contracts = self.reader.enterprise(submission.credit_code)
+        contracts = self._enterprise(submission.credit_code)
         carbon = self.reader.contract("EnterpriseCarbon", contracts.carbon)
         layer = self.reader.contract("DataLayer", contracts.data_layer)
-        self._require_roles(submission.credit_code, carbon, layer)
-        # A frozen year refuses a change, not a retry: whether this is one is known once the
-        # document's digest is (below), still before anything is written.
-        lock = self.reader.year_lock(carbon.address, submission.year)
         activity = documents.load_file(submission.activity, "activity")
+        pins = _pins(activity, submission.pinned)
+        view = self._view(carbon.address, layer.address, submission.year, pins)
+        one_transaction = self._require_roles(submission.credit_code, carbon, layer, view)
         plausibility.check_period(activity, submission.year, submission.month, origin)
         problems = equipment.problems(activity)
         if problems:
@@ -227,11 +422,7 @@ class EnterpriseBackend:
         evidence = [self._seal_file(path, recipients) for path in submission.evidence]
         _check_self_measured_evidence(activity, evidence, submission.activity)
         rectification = self._rectification(carbon, submission, recipients)
-        chosen = standards.from_chain(
-            self.reader,
-            self.reader.profile(carbon.address).industry_code,
-            pinned=_pins(activity, submission.pinned),
-        )
+        chosen = view.standards
         activity["standards"] = {
             "factors": chosen.refs["factor"].name,
             "formulas": chosen.refs["formula"].name,
@@ -246,36 +437,241 @@ class EnterpriseBackend:
         document = _final_document(activity, evidence, rectification, result)
         stored = self._seal(submission.activity.name, document, recipients)
         digest = stored.digest
-        if self.reader.record_of_data(carbon.address, digest) is None:
+        # A frozen year refuses a change, not a retry. A record of this document in another
+        # year cannot be (its period names the year); the contract refuses it if it were.
+        existing = next(
+            ((submission.year, r.index) for r in view.records if r.data == digest), None
+        )
+        if existing is None:
             refuse_frozen_year(
-                submission.credit_code, submission.year, lock, submission.replaces is not None
+                submission.credit_code, submission.year, view.lock, submission.replaces is not None
             )
-        self._check_period_is_free(carbon, layer, submission, activity, digest)
+        self._check_period_is_free(layer, submission, activity, digest, view.records)
         progress("checked")
-
-        for doc in [*evidence, *rectification]:
-            self._ensure_entry(layer, doc, ())
-        progress("evidence stored")
-        self._ensure_entry(layer, stored, [d.digest for d in [*evidence, *rectification]])
-        self.reader.keep(digest, stored.data)  # later submissions of the year read it from here
-        progress("activity data stored")
-        return Prepared(
+        prepared = Prepared(
             submission, carbon, digest, result, chosen, evidence, rectification, bool(recipients)
         )
+        period = plausibility.period_of(activity, submission.year, submission.aggregated)
+        return _Checked(prepared, layer, stored, existing, one_transaction, period)
+
+    def _store_entries(self, checked: "_Checked", progress: Progress) -> None:
+        """Each document an entry of its own, stored and completed by the writer."""
+        prepared = checked.prepared
+        side = [*prepared.evidence, *prepared.rectification]
+        for doc in side:
+            self._ensure_entry(checked.layer, doc, ())
+        progress("evidence stored")
+        self._ensure_entry(checked.layer, checked.activity, [d.digest for d in side])
+        self.reader.keep(prepared.data, checked.activity.data)
+        progress("activity data stored")
+
+    def _submit_at_once(
+        self, batch: Sequence["_Checked"], progress: Progress
+    ) -> list[tuple[int, bool]]:
+        """Documents and records in one `submitWithData` transaction from the admin: each
+        record's evidence, then its activity document depending on it. Documents Completed
+        already (a retry) are left out, and records already on chain are not sent again.
+        (index, created) of each record, in order."""
+        todo = [c for c in batch if c.existing is None]
+        if not todo:
+            return [(c.existing[1], False) for c in batch if c.existing is not None]
+        layer, carbon = todo[0].layer, todo[0].prepared.carbon
+        documents_: dict[str, tuple[StoredDocument, bindings.DataDocument]] = {}
+        for c in todo:
+            evidence = list(c.prepared.evidence)
+            for doc in evidence:
+                documents_.setdefault(doc.digest, (doc, _data_document(doc, ())))
+            deps = tuple(d.digest for d in evidence)
+            documents_.setdefault(c.activity.digest, (c.activity, _data_document(c.activity, deps)))
+        for doc, _ in documents_.values():
+            self.store.put(doc.data)
+        records = [
+            self.record_fields(c.prepared, standards_set=self._set_id(c.prepared)).encode()
+            for c in todo
+        ]
+        reads = [
+            self.reader.eth_call(
+                "DataLayer", layer.address, "statusOf", [bytes.fromhex(d[2:])], None
+            )
+            for d in documents_
+        ]
+        # Documents Completed already are skipped by the contract: the estimate made with all of
+        # them bounds the transaction sent without them.
+        every = [d.encode() for _, d in documents_.values()]
+        data = carbon.encode_abi("submitWithData", [records, every])
+        unsigned, refusal, answers = self._unsigned(carbon.address, data, reads)
+        statuses = [EntryStatus(self.reader.decode("DataLayer", "statusOf", a)) for a in answers]
+        stored = list(zip(documents_.values(), statuses, strict=True))
+        for (doc, _), status in stored:
+            if status is EntryStatus.CANCELLED:
+                raise EnterpriseError(f"{doc.name}: DataLayer entry {doc.digest} was cancelled")
+        left = [doc for (doc, _), status in stored if status is EntryStatus.IN_PROGRESS]
+        for doc in left:  # left by a submission made in steps that died before completing it
+            call = layer.functions.complete(bytes.fromhex(doc.digest[2:]))
+            self.tx.send(self.writer, call, f"completing {doc.name}")
+        wanted = [d.encode() for (_, d), status in stored if status is EntryStatus.NONE]
+        data = carbon.encode_abi("submitWithData", [records, wanted])
+        if left:  # the estimate saw them in progress, and the writer may be the admin
+            unsigned, refusal, _ = self._unsigned(carbon.address, data, [])
+        if refusal is not None:
+            raise RevertError(f"submitting refused: {refusal}")
+        unsigned["data"] = data
+        progress("sending")
+        titles = ", ".join(repr(c.prepared.submission.title) for c in todo)
+        receipt = self._send(unsigned, f"submitting {titles}")
+        for c in todo:
+            self.reader.keep(c.prepared.data, c.activity.data)
+        # RecordSubmitted(year, index, data, …): all three indexed, so the receipt names the index.
+        found = {
+            "0x" + bytes(log["topics"][3]).hex(): int.from_bytes(bytes(log["topics"][2]), "big")
+            for log in receipt["logs"]
+            if log["address"] == carbon.address
+            and len(log["topics"]) == 4
+            and bytes(log["topics"][0]) == RECORD_SUBMITTED_TOPIC
+        }
+        outcomes = []
+        for c in batch:
+            if c.existing is not None:
+                outcomes.append((c.existing[1], False))
+            elif c.prepared.data in found:
+                outcomes.append((found[c.prepared.data], True))
+            else:
+                raise RevertError(f"record for {c.prepared.data} not found after submitting it")
+        return outcomes
+
+    def _set_id(self, prepared: Prepared) -> int:
+        """The standards set's id (registered if new); an id never changes, so asked once."""
+        key = tuple((r.name, r.revision) for r in prepared.chosen.refs.values())
+        if key not in self._set_ids:
+            self._set_ids[key] = standards_set_id(self.reader, self.tx, self.admin, prepared.chosen)
+        return self._set_ids[key]
+
+    def _unsigned(
+        self, to: str, data: str, reads: Sequence[Request]
+    ) -> tuple[dict[str, Any], str | None, list[dict[str, Any]]]:
+        """The admin's transaction of `data` to `to`, its gas estimated, nonce and fees read in
+        the same round trip as `reads`: the transaction, why the estimate reverted (None when it
+        did not: nothing is sent then) and the answers to `reads`."""
+        sender = self.admin.address
+        call = {"from": sender, "to": to, "data": data}
+        extra = [
+            ("eth_estimateGas", [call]),
+            ("eth_getTransactionCount", [sender, "pending"]),
+            ("eth_maxPriorityFeePerGas", []),
+            ("eth_getBlockByNumber", ["latest", False]),
+            ("eth_chainId", []),
+        ]
+        answers = self.reader.batch([*reads, *extra])
+        estimate, nonce, tip, block, chain = answers[len(reads) :]
+        refusal = self.reader.errors.reason_of_answer(estimate) if "error" in estimate else None
+        for answer in (nonce, tip, block, chain):
+            if "error" in answer:
+                raise ChainError(f"the node refused a transaction field: {answer['error']}")
+        priority = int(tip["result"], 16)
+        unsigned = {
+            **call,
+            "value": 0,
+            "gas": 0 if refusal else int(estimate["result"], 16),
+            "nonce": int(nonce["result"], 16),
+            "maxPriorityFeePerGas": priority,
+            "maxFeePerGas": priority + 2 * int(block["result"]["baseFeePerGas"], 16),
+            "chainId": int(chain["result"], 16),
+            "type": 2,
+        }
+        return unsigned, refusal, answers[: len(reads)]
+
+    def _send(self, unsigned: dict[str, Any], label: str) -> Any:
+        """Signs and sends the admin's transaction and waits for it, counted by the transactor
+        like its own (a round trip to send, one per look for the receipt)."""
+        w3 = self.reader.w3
+        signed = self.admin.sign_transaction(unsigned)
+        tx_hash = "0x" + bytes(signed.hash).hex()
+        # The receipt is asked for with the transaction: a node that mines at once (a dev node,
+        # or a fast one) answers both in one round trip; else it is polled for.
+        sent, mined = self.reader.batch(
+            [
+                ("eth_sendRawTransaction", ["0x" + bytes(signed.raw_transaction).hex()]),
+                ("eth_getTransactionReceipt", [tx_hash]),
+            ]
+        )
+        if "error" in sent:
+            raise RevertError(f"{label}: the node refused it ({sent['error'].get('message')})")
+        if mined.get("result"):
+            # web3's own formatting of a receipt (the one `get_transaction_receipt` applies).
+            receipt = AttributeDict.recursive(receipt_formatter(mined["result"]))
+        else:  # a block's time at least: look again after a pause, not at once
+            time.sleep(RECEIPT_POLL)
+            receipt = w3.eth.wait_for_transaction_receipt(
+                tx_hash, timeout=120, poll_latency=RECEIPT_POLL
+            )
+        self.tx.sent += 1
+        self.tx.gas_used += receipt["gasUsed"]
+        self.tx.receipts.append((label, receipt))
+        if receipt["status"] != 1:
+            raise RevertError(f"{label}: transaction 0x{bytes(tx_hash).hex()} reverted")
+        return receipt
+
+    def _enterprise(self, credit_code: str) -> EnterpriseContracts:
+        """The enterprise's contracts; its credit code fixes their addresses, so asked once."""
+        if credit_code not in self._enterprises:
+            self._enterprises[credit_code] = self.reader.enterprise(credit_code)
+        return self._enterprises[credit_code]
+
+    def _view(self, carbon: str, layer: str, year: int, pins: Sequence[str]) -> "_View":
+        """What a submission checks, read in one round trip: the signers' roles, the year's
+        lock and records, the profile and the standards to calculate with. The standards are
+        looked up for the industry the enterprise had last time, with the revision of the
+        library found then; a changed industry or a new library costs a round trip more."""
+        r = self.reader
+        verification = r.manifest.address("CarbonVerification")
+        reads = [
+            r.eth_call(
+                "EnterpriseCarbon",
+                carbon,
+                "hasRole",
+                [ROLES["ENTERPRISE_ADMIN"], self.admin.address],
+                None,
+            ),
+            r.eth_call("DataLayer", layer, "hasRole", [ROLES["DATA_WRITER"], carbon], None),
+            r.eth_call(
+                "DataLayer", layer, "hasRole", [ROLES["DATA_WRITER"], self.writer.address], None
+            ),
+            r.eth_call("CarbonVerification", verification, "lockOf", [carbon, year], None),
+            r.eth_call("EnterpriseCarbon", carbon, "profile", [], None),
+            r.eth_call("EnterpriseCarbon", carbon, "recordsPage", [year, 0, PAGE], None),
+        ]
+        industry = self._industries.get(carbon)
+        lookup = _StandardsLookup(r, industry, pins, self._libraries) if industry else None
+        answers = r.batch([*reads, *(lookup.requests if lookup else [])])
+        roles = tuple(bool(r.decode("DataLayer", "hasRole", a)) for a in answers[:3])
+        frozen, rectifiable, state = r.decode_all("CarbonVerification", "lockOf", answers[3])
+        profile = Profile.decode(r.decode("EnterpriseCarbon", "profile", answers[4]))
+        page = r.decode("EnterpriseCarbon", "recordsPage", answers[5])
+        records = (
+            r.records(carbon, year)
+            if len(page) == PAGE
+            else [Record.decode(raw, index=i) for i, raw in enumerate(page)]
+        )
+        self._industries[carbon] = profile.industry_code
+        if lookup is None or industry != profile.industry_code:
+            lookup = _StandardsLookup(r, profile.industry_code, pins, self._libraries)
+            answers = [*answers[: len(reads)], *r.batch(lookup.requests)]
+        chosen = lookup.standards(answers[len(reads) :])
+        lock = YearLock(frozen, rectifiable, VerificationState(state))
+        return _View(roles, lock, records, chosen)
 
     def _check_period_is_free(
         self,
-        carbon: Contract,
         layer: Contract,
         submission: Submission,
         activity: dict[str, Any],
         digest: str,
+        records: Sequence[Record],
     ) -> None:
         """No other valid record of the year may cover the document's period. A submission whose
         record is already on chain (a retry: valid or since invalidated) adds nothing and is not
         judged again; the record a rectification replaces does not count."""
         new = plausibility.period_of(activity, submission.year, submission.aggregated)
-        records = self.reader.records(carbon.address, submission.year)
         if any(r.data == digest for r in records):
             return
         others = [r for r in records if r.valid and r.index != submission.replaces]
@@ -291,16 +687,22 @@ class EnterpriseBackend:
             )
 
     def record_fields(
-        self, prepared: "Prepared", result_micro: int | None = None
+        self,
+        prepared: "Prepared",
+        result_micro: int | None = None,
+        standards_set: int | None = None,
     ) -> bindings.RecordSubmission:
-        """The EnterpriseCarbon.Submission of a prepared record (its standards set registered)."""
+        """The EnterpriseCarbon.Submission of a prepared record (its standards set registered,
+        unless its id is given)."""
         submission = prepared.submission
+        if standards_set is None:
+            standards_set = standards_set_id(self.reader, self.tx, self.admin, prepared.chosen)
         return bindings.RecordSubmission(
             year=submission.year,
             data=prepared.data,
             title=submission.title,
             result=prepared.result.total_micro_tonnes() if result_micro is None else result_micro,
-            standards_set=standards_set_id(self.reader, self.tx, self.admin, prepared.chosen),
+            standards_set=standards_set,
             aggregated=submission.aggregated,
             self_measured=bool(prepared.result.self_measured),
         )
@@ -361,16 +763,22 @@ class EnterpriseBackend:
                     ) from exc
         return keys
 
-    def _require_roles(self, code: str, carbon: Contract, layer: Contract) -> None:
-        for kind, contract, role, account, what in (
-            ("DataLayer", layer, "DATA_WRITER", self.writer, "store its documents"),
-            ("EnterpriseCarbon", carbon, "ENTERPRISE_ADMIN", self.admin, "submit its records"),
-        ):
-            if not self.reader.has_role(kind, contract.address, role, account.address):
-                raise EnterpriseError(
-                    f"{account.address} lacks {role} of {code} ({kind} {contract.address}) "
-                    f"and cannot {what}"
-                )
+    def _require_roles(self, code: str, carbon: Contract, layer: Contract, view: "_View") -> bool:
+        """Refuses signers without their roles; True when the EnterpriseCarbon may write the
+        DataLayer itself (one transaction per submission), when the writer is not needed."""
+        admin = self.admin.address
+        is_admin, carbon_writes, is_writer = view.roles
+        if not is_admin:
+            raise EnterpriseError(
+                f"{admin} lacks ENTERPRISE_ADMIN of {code} (EnterpriseCarbon {carbon.address}) "
+                "and cannot submit its records"
+            )
+        if not carbon_writes and not is_writer:
+            raise EnterpriseError(
+                f"{self.writer.address} lacks DATA_WRITER of {code} (DataLayer {layer.address}) "
+                "and cannot store its documents"
+            )
+        return bool(carbon_writes)
 
     def _seal_file(self, path: Path, recipients: dict[str, bytes]) -> StoredDocument:
         return self._seal(path.name, _read_evidence(path), recipients)
@@ -757,6 +1165,13 @@ def _pins(activity: dict[str, Any], pinned: Sequence[str]) -> list[str]:
         return list(pinned)
     named = activity.get("standards", {})
     return [named[k] for k in ("factors", "formulas", "code") if named.get(k)]
+
+
+def _data_document(doc: StoredDocument, dependencies: Sequence[str]) -> bindings.DataDocument:
+    """A document for `storeCompleted`: in a log when small, else its digest only (the bytes
+    are in the content store)."""
+    content = doc.data if len(doc.data) <= LOG_LIMIT else b""
+    return bindings.DataDocument(doc.digest, len(doc.data), content, tuple(dependencies))
 
 
 def _read_evidence(path: Path) -> bytes:

@@ -198,3 +198,13 @@ def publish_key(reader: ChainReader, tx: Transactor, account: LocalAccount) -> b
         pass
     tx.send(account, directory.publish(public), f"publishing the key of {account.address}")
     return True
+
+
+def let_carbon_store_documents(
+    reader: ChainReader, tx: Transactor, regulator: LocalAccount, code: str
+) -> bool:
+    """Lets the enterprise's EnterpriseCarbon write its DataLayer, so that a submission is one
+    transaction (`submitWithData`): the factory does so at onboarding since DataLayer 1.2.0, and
+    the regulator does it once for each enterprise onboarded before. False when it already may."""
+    carbon = reader.enterprise(credit_code.normalise(code)).carbon
+    return set_role(reader, tx, regulator, code, "DATA_WRITER", carbon, True)

@@ -236,6 +236,25 @@ class Entry(Struct):
     dependencies: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class DataDocument(Struct):
+    """A document for `DataLayer.storeCompleted`: kept in a log when `content` is given, as a
+    digest only when it is empty."""
+
+    SOLIDITY = "DataLayer.Document"
+    ABI = (
+        ("digest", "bytes32"),
+        ("size", "uint256"),
+        ("content", "bytes"),
+        ("dependencies", "bytes32[]"),
+    )
+
+    digest: str
+    size: int
+    content: bytes
+    dependencies: tuple[str, ...]
+
+
 # -- standards and the index -------------------------------------------------------------------
 
 

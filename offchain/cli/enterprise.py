@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from offchain.chain.reader import ChainReader, RecordNote
 
 # What a submission reports through its progress callback, in order.
-SUBMISSION_STEPS = ("checked", "evidence stored", "activity data stored", "record submitted")
+# One transaction (documents and record); a submission made in steps (an enterprise whose
+# EnterpriseCarbon may not write its DataLayer, or a rectification) has "evidence stored" and
+# "activity data stored" between the first two instead of "sending".
+SUBMISSION_STEPS = ("checked", "sending", "record submitted")
 
 ENCRYPT = click.option(
     "--encrypt/--no-encrypt",
@@ -262,6 +265,103 @@ def enterprise_submit(
         encrypted=shared["encrypted"],
     )
     _run_submission(app, submission, **shared)
+
+
+@enterprise.command("submit-batch")
+@options.enterprise_year
+@click.option(
+    "--activity",
+    "activities",
+    type=click.Path(exists=True, path_type=Path),
+    multiple=True,
+    required=True,
+    help="Activity document, or a folder of them (*.json); repeatable. The files in a folder "
+    "named after a document (A1/ beside A1.json) are its evidence.",
+)
+@options.EVIDENCE
+@options.ENCRYPT_FOR
+@ENCRYPT
+@options.WRITER
+@options.OUTCOME_JSON
+@options.AS
+@pass_app
+def enterprise_submit_batch(
+    app: App,
+    credit_code: str,
+    year: int,
+    activities: tuple[Path, ...],
+    evidence: tuple[Path, ...],
+    encrypt_for: tuple[str, ...],
+    encrypted: bool,
+    signer: str,
+    writer_spec: str | None,
+    as_json: bool,
+) -> None:
+    """Submit many records of one enterprise (e.g. a year's backlog of months) and all their
+    documents in one transaction (safe to retry: what is on chain is not sent again). Each
+    record is titled after its document's period (2023年4月), else its file name; --evidence
+    files go with every document."""
+    from offchain.actions.enterprise import EnterpriseBackend, Submission
+    from offchain.core import documents
+
+    paths = [
+        p
+        for given in activities
+        for p in (sorted(given.glob("*.json")) if given.is_dir() else [given])
+    ]
+    if not paths:
+        raise click.UsageError("no activity documents (*.json) in the --activity folders given")
+    submissions = []
+    for path in paths:
+        period = documents.load_file(path, "activity").get("period") or {}
+        month = period.get("month")
+        title = f"{period.get('year', year)}年{month}月" if month else path.stem
+        own = sorted(f for f in path.with_suffix("").glob("*") if f.is_file())
+        submissions.append(
+            Submission(
+                credit_code,
+                year,
+                title,
+                path,
+                [*evidence, *own],
+                encrypt_for,
+                month=month,
+                encrypted=encrypted,
+            )
+        )
+    backend = EnterpriseBackend(
+        app.reader, app.tx, app.store, app.signer(writer_spec or signer), app.signer(signer)
+    )
+    outcomes = backend.submit_batch(submissions)
+    if as_json:
+        emit(
+            [
+                {
+                    "enterprise": credit_code,
+                    "year": year,
+                    "title": s.title,
+                    "index": o.index,
+                    "data": o.data,
+                    "created": o.created,
+                    "encrypted": o.encrypted,
+                    **o.result.to_json(),
+                }
+                for s, o in zip(submissions, outcomes, strict=True)
+            ]
+        )
+        return
+    for s, o in zip(submissions, outcomes, strict=True):
+        verb = "submitted" if o.created else "already on chain:"
+        click.echo(
+            f"{verb} {credit_code} {year} #{o.index} {s.title}: "
+            f"{o.result.to_json()['total']} tCO2e (data {o.data})"
+        )
+    created = sum(o.created for o in outcomes)
+    click.echo(
+        f"{created} of {len(outcomes)} records sent, in one transaction"
+        if created
+        else "nothing to send"
+    )
 
 
 @enterprise.command("rectify")

@@ -24,7 +24,7 @@ from offchain.calc.plausibility import (
     OutOfRangeError,
     PeriodError,
 )
-from offchain.chain.bindings import EntryStatus
+from offchain.chain.bindings import ROLES, EntryStatus
 from offchain.chain.reader import ChainReader
 from offchain.chain.transact import Transactor
 from offchain.core import crypto
@@ -41,6 +41,12 @@ def chain_state(reader, code: str, year: int = 2023) -> tuple[int, int]:
     """(entries in the enterprise's DataLayer, records of `year`)."""
     carbon, layer = contracts(reader, code)
     return layer.functions.entryCount().call(), carbon.functions.recordCount(year).call()
+
+
+def sent_since(tx: Transactor, sent: int) -> list[str]:
+    """Labels of the transactions sent after the `sent`th, but the standards set's registration
+    (made by whichever submission of the module's chain comes first)."""
+    return [label for label, _ in tx.receipts[sent:] if label != "registering the standards set"]
 
 
 @pytest.fixture
@@ -103,11 +109,39 @@ def test_the_same_submission_twice_leaves_one_record(backend, onboarded, activit
     assert (layer.functions.entryCount().call(), tx.sent) == (entries, sent)
 
 
-@pytest.mark.parametrize("crash_after", ["evidence stored", "activity data stored"])
-def test_a_submission_that_died_midway_finishes_on_retry(
+def test_a_monthly_submission_is_one_transaction_and_at_most_five_round_trips(
+    backend, onboarded, activity, reader, tx, evidence, tmp_path
+):
+    code = "91110000000000015Y"
+    onboarded(code)
+    backend.submit(Submission(code, 2023, "四月", activity, evidence))  # warms the caches
+    may = _another_month(activity, tmp_path, 5)
+    sent, trips = tx.sent, reader.round_trips
+    outcome = backend.submit(Submission(code, 2023, "五月", may, evidence))
+    assert outcome.created
+    assert sent_since(tx, sent) == ["submitting '五月'"]
+    assert reader.round_trips - trips <= 5
+    assert chain_state(reader, code) == (4, 2)  # the evidence once, an activity document each
+
+
+def test_the_documents_of_a_one_transaction_submission_are_entries_as_before(
+    backend, onboarded, activity, reader, evidence
+):
+    carbon, layer = onboarded("911100000000000162")
+    outcome = backend.submit(Submission("911100000000000162", 2023, "四月", activity, evidence))
+    entry = reader.entry(layer.address, outcome.data)
+    assert (entry.status, entry.creator) == (EntryStatus.COMPLETED, carbon.address)
+    assert len(entry.dependencies) == 2
+    assert all(
+        reader.entry(layer.address, d).status is EntryStatus.COMPLETED for d in entry.dependencies
+    )
+
+
+@pytest.mark.parametrize("crash_after", ["checked", "sending"])
+def test_a_submission_that_died_before_its_transaction_finishes_on_retry(
     backend, onboarded, activity, crash_after, evidence
 ):
-    code = with_check(f"9111000000000000{3 if crash_after.startswith('e') else 4}")
+    code = with_check(f"9111000000000000{3 if crash_after == 'checked' else 4}")
     carbon, layer = onboarded(code)
     submission = Submission(code, 2023, "四月", activity, evidence)
 
@@ -117,10 +151,82 @@ def test_a_submission_that_died_midway_finishes_on_retry(
 
     with pytest.raises(KeyboardInterrupt):
         backend.submit(submission, progress=crash)
-    assert carbon.functions.recordCount(2023).call() == 0
+    assert (layer.functions.entryCount().call(), carbon.functions.recordCount(2023).call()) == (
+        0,
+        0,
+    )
     backend.submit(submission)
     assert carbon.functions.recordCount(2023).call() == 1
     assert layer.functions.entryCount().call() == 3  # two evidence files, one activity document
+
+
+def test_a_submission_that_died_after_its_transaction_sends_nothing_on_retry(
+    backend, onboarded, activity, tx, evidence
+):
+    code = "911100000000000175"
+    carbon, layer = onboarded(code)
+    submission = Submission(code, 2023, "四月", activity, evidence)
+
+    def crash(step: str) -> None:
+        if step == "record submitted":
+            raise KeyboardInterrupt(step)
+
+    with pytest.raises(KeyboardInterrupt):
+        backend.submit(submission, progress=crash)
+    sent = tx.sent
+    again = backend.submit(submission)
+    assert (again.created, again.index, tx.sent) == (False, 0, sent)
+    assert (layer.functions.entryCount().call(), carbon.functions.recordCount(2023).call()) == (
+        3,
+        1,
+    )
+
+
+def test_an_enterprise_whose_carbon_cannot_write_submits_in_steps(
+    backend, onboarded, activity, reader, tx, evidence
+):
+    code = "911100000000000188"
+    carbon, layer = onboarded(code)
+    revoke = layer.functions.revokeRole(ROLES["DATA_WRITER"], carbon.address)
+    tx.send(REGULATOR, revoke, "revoking")
+    sent = tx.sent
+    outcome = backend.submit(Submission(code, 2023, "四月", activity, evidence))
+    labels = sent_since(tx, sent)
+    assert [label.split()[0] for label in labels] == ["storing", "completing"] * 3 + ["submitting"]
+    assert reader.entry(layer.address, outcome.data).creator == WRITER.address
+
+
+def test_a_submission_begun_in_steps_finishes_in_one_transaction_once_the_carbon_may_write(
+    backend, onboarded, activity, reader, tx, evidence
+):
+    code = "91110000000000019B"
+    carbon, layer = onboarded(code)
+    tx.send(REGULATOR, layer.functions.revokeRole(ROLES["DATA_WRITER"], carbon.address), "revoke")
+    submission = Submission(code, 2023, "四月", activity, evidence)
+
+    def crash(step: str) -> None:
+        if step == "evidence stored":
+            raise KeyboardInterrupt(step)
+
+    with pytest.raises(KeyboardInterrupt):
+        backend.submit(submission, progress=crash)
+    onboarding.let_carbon_store_documents(reader, tx, REGULATOR, code)
+    sent = tx.sent
+    backend.submit(submission)
+    assert sent_since(tx, sent) == ["submitting '四月'"]
+    assert (layer.functions.entryCount().call(), carbon.functions.recordCount(2023).call()) == (
+        3,
+        1,
+    )
+
+
+def _another_month(activity, folder, month: int):
+    """The activity document of `activity` for another month (a period of its own)."""
+    document = json.loads(activity.read_text("utf-8"))
+    document["period"] = {"year": 2023, "month": month}
+    path = folder / f"activity-{month}.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    return path
 
 
 def test_encrypted_evidence_is_readable_by_its_recipients_only(
@@ -473,3 +579,89 @@ def test_a_year_under_verification_refuses_a_submission_before_anything_is_sent(
         backend.submit(Submission(code, 2023, "五月", later, evidence, month=5))
     with refused(YearFrozenError, match="only a rectification after a failed verdict", code=code):
         invalidate(reader, tx, ADMIN, code, 2023, first.index, "录入错误")
+
+
+def test_a_backlog_of_twelve_months_is_one_transaction(
+    backend, onboarded, activity, reader, tx, evidence, tmp_path
+):
+    code = "91110000000000020G"
+    onboarded(code)
+    months = [_another_month(activity, tmp_path, m) for m in range(1, 13)]
+    sent = tx.sent
+    outcomes = backend.submit_batch(
+        [Submission(code, 2023, f"{m}月", path, evidence) for m, path in enumerate(months, 1)]
+    )
+    assert sent_since(tx, sent) == ["submitting " + ", ".join(f"'{m}月'" for m in range(1, 13))]
+    assert [(o.index, o.created) for o in outcomes] == [(m, True) for m in range(12)]
+    assert chain_state(reader, code) == (2 + 12, 12)  # the evidence once, an activity each
+    records = reader.records(reader.enterprise(code).carbon, 2023)
+    assert [r.result for r in records] == [o.result.total_micro_tonnes() for o in outcomes]
+
+
+def test_a_batch_sent_again_sends_only_what_is_missing(
+    backend, onboarded, activity, reader, tx, evidence, tmp_path
+):
+    code = "91110000000000021K"
+    onboarded(code)
+    months = [_another_month(activity, tmp_path, m) for m in (1, 2, 3)]
+    batch = [
+        Submission(code, 2023, f"{m}月", p, evidence)
+        for m, p in zip((1, 2, 3), months, strict=True)
+    ]
+    backend.submit(batch[0])
+    outcomes = backend.submit_batch(batch)
+    assert [o.created for o in outcomes] == [False, True, True]
+    sent = tx.sent
+    assert not any(o.created for o in backend.submit_batch(batch))
+    assert tx.sent == sent
+    assert chain_state(reader, code) == (2 + 3, 3)
+
+
+def test_a_batch_whose_documents_cover_one_month_twice_is_refused_before_sending(
+    backend, refused, onboarded, activity, evidence, tmp_path
+):
+    code = "91110000000000022N"
+    onboarded(code)
+    again = _another_month(activity, tmp_path, 4)
+    with refused(DuplicatePeriodError, match="also covered by", code=code):
+        backend.submit_batch(
+            [
+                Submission(code, 2023, "四月", activity, evidence),
+                Submission(code, 2023, "四月(重复)", again, [evidence[0]]),
+            ]
+        )
+
+
+def test_a_batch_is_one_enterprise_s(backend, activity, evidence):
+    with pytest.raises(EnterpriseError, match="one enterprise's records"):
+        backend.submit_batch(
+            [
+                Submission("91110000000000022N", 2023, "四月", activity, evidence),
+                Submission("91110000000000020G", 2023, "四月", activity, evidence),
+            ]
+        )
+
+
+def test_submit_batch_sends_a_folder_of_months_with_their_own_evidence(
+    carbon, onboarded, activity, reader, tx, evidence, tmp_path
+):
+    code = "91110000000000023R"
+    onboarded(code)
+    folder = tmp_path / "backlog"
+    folder.mkdir()
+    for month in (1, 2):
+        path = _another_month(activity, folder, month)
+        own = path.with_suffix("")
+        own.mkdir()
+        (own / "ledger.csv").write_text(f"2023-{month:02d},燃煤,{100 + month}\n", "utf-8")
+    result = carbon(
+        "enterprise", "submit-batch", "--enterprise", code, "--year", "2023",
+        "--activity", str(folder), "--evidence", str(evidence[0]), "--as", "dev:3",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "submitted 91110000000000023R 2023 #0 2023年1月" in result.output
+    assert "2 of 2 records sent, in one transaction" in result.output
+    assert chain_state(reader, code) == (
+        1 + 2 + 2,
+        2,
+    )  # the shared report, two ledgers, two documents

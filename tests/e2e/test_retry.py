@@ -28,35 +28,40 @@ def records_and_entries(reader: ChainReader, code: str) -> tuple[int, int]:
     return carbon.functions.recordCount(2023).call(), layer.functions.entryCount().call()
 
 
+@pytest.mark.parametrize(
+    ("pause_after", "code", "on_chain"),
+    [("checked", CODE, (0, 0)), ("record submitted", "91110000RETRY00027", (1, 3))],
+)
 def test_a_killed_submit_command_finishes_when_run_again(
-    manifest_file, reader, store, tmp_path, activity, evidence
+    manifest_file, reader, store, tmp_path, activity, evidence, pause_after, code, on_chain
 ):
+    """Killed before its one transaction, or after it but before it said so."""
     tx = Transactor(reader.w3, reader.errors)
-    onboard(reader, tx, CODE, "重试示范电厂")
+    onboard(reader, tx, code, "重试示范电厂")
     command = [
         sys.executable,
         "-m",
         "offchain.cli",
         "--deployment",
         str(manifest_file),
-        *submit_args(CODE, activity, "四月", "dev:3", evidence),
+        *submit_args(code, activity, "四月", "dev:3", evidence),
         "--writer",
         "dev:4",
     ]
-    env = {**os.environ, "CARBON_PAUSE_AFTER": "activity data stored", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "CARBON_PAUSE_AFTER": pause_after, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while records_and_entries(reader, CODE)[1] < 3 and time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read()
-        time.sleep(0.2)
-    time.sleep(0.5)
+    for line in process.stderr:  # the command says where it paused
+        if f"paused after {pause_after}" in line or time.monotonic() > deadline:
+            break
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert records_and_entries(reader, CODE) == (0, 3), "killed before the record was submitted"
+    assert records_and_entries(reader, code) == on_chain
     env.pop("CARBON_PAUSE_AFTER")
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert records_and_entries(reader, CODE) == (1, 3)
+    assert records_and_entries(reader, code) == (1, 3)
+    assert ("already on chain" in done.stdout) == (on_chain == (1, 3))
 
 
 def test_a_submission_interrupted_by_a_node_restart_finishes_after_it(
@@ -86,7 +91,7 @@ def test_a_submission_interrupted_by_a_node_restart_finishes_after_it(
         onboard(reader, backend.tx, CODE, "重试示范电厂")
 
         def stop_the_node(step: str) -> None:
-            if step == "evidence stored":
+            if step == "record submitted":
                 node.stop()
                 raise ConnectionError("node went away")
 
@@ -95,8 +100,9 @@ def test_a_submission_interrupted_by_a_node_restart_finishes_after_it(
         assert not node.is_up()
         node.start()
         reader, backend = session()
-        assert records_and_entries(reader, CODE) == (0, 2)  # the evidence survived the restart
-        backend.submit(submission)
+        assert records_and_entries(reader, CODE) == (1, 3)  # the transaction survived it
+        again = backend.submit(submission)
+        assert (again.created, backend.tx.sent) == (False, 0)
         assert records_and_entries(reader, CODE) == (1, 3)
     finally:
         node.stop()
