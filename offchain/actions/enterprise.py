@@ -319,7 +319,7 @@ class EnterpriseBackend:
         # credit code, standards sets' ids, and the last industry and libraries seen (checked
         # again on every submission, in the same round trip as the rest).
         self._enterprises: dict[str, EnterpriseContracts] = {}
-        self._set_ids: dict[tuple[tuple[str, int], ...], int] = {}
+        self._set_ids: dict[tuple[Any, ...], int] = {}
         self._industries: dict[str, str] = {}
         self._libraries: dict[str, str] = {}  # index name -> library address
 
@@ -412,6 +412,7 @@ class EnterpriseBackend:
         layer = self.reader.contract("DataLayer", contracts.data_layer)
         activity = documents.load_file(submission.activity, "activity")
         pins = _pins(activity, submission.pinned)
+        standards.require_one_family(pins)  # a record pins one family (GB, ISO, …)
         view = self._view(carbon.address, layer.address, submission.year, pins)
         one_transaction = self._require_roles(submission.credit_code, carbon, layer, view)
         plausibility.check_period(activity, submission.year, submission.month, origin)
@@ -485,21 +486,47 @@ class EnterpriseBackend:
             documents_.setdefault(c.activity.digest, (c.activity, _data_document(c.activity, deps)))
         for doc, _ in documents_.values():
             self.store.put(doc.data)
-        records = [
-            self.record_fields(c.prepared, standards_set=self._set_id(c.prepared)).encode()
-            for c in todo
-        ]
         reads = [
             self.reader.eth_call(
                 "DataLayer", layer.address, "statusOf", [bytes.fromhex(d[2:])], None
             )
             for d in documents_
         ]
+        # The cached standards-set ids are checked in the same round trip: a registration the
+        # chain lost (a reorganisation, a test's snapshot reverted) must not leave records
+        # naming a set that does not exist (the contract only refuses set 0).
+        sets = {_pinned(c.prepared.chosen) for c in todo}
+        index = self.reader.manifest.address("CarbonIndex")
+        checks = [
+            self.reader.eth_call("CarbonIndex", index, "standardsSetId", [p.encode()], None)
+            for p in sets
+        ]
         # Documents Completed already are skipped by the contract: the estimate made with all of
         # them bounds the transaction sent without them.
         every = [d.encode() for _, d in documents_.values()]
-        data = carbon.encode_abi("submitWithData", [records, every])
-        unsigned, refusal, answers = self._unsigned(carbon.address, data, reads)
+
+        def records() -> list[Any]:
+            return [
+                self.record_fields(c.prepared, standards_set=self._set_id(c.prepared)).encode()
+                for c in todo
+            ]
+
+        data = carbon.encode_abi("submitWithData", [records(), every])
+        unsigned, refusal, answers = self._unsigned(carbon.address, data, [*reads, *checks])
+        on_chain = [
+            self.reader.decode("CarbonIndex", "standardsSetId", a) for a in answers[len(reads) :]
+        ]
+        answers = answers[: len(reads)]
+        lost = [
+            p
+            for p, found in zip(sets, on_chain, strict=True)
+            if found != self._set_ids.get(_set_key(p))
+        ]
+        if lost:
+            for p in lost:
+                self._set_ids.pop(_set_key(p), None)
+            data = carbon.encode_abi("submitWithData", [records(), every])
+            unsigned, refusal, _ = self._unsigned(carbon.address, data, [])
         statuses = [EntryStatus(self.reader.decode("DataLayer", "statusOf", a)) for a in answers]
         stored = list(zip(documents_.values(), statuses, strict=True))
         for (doc, _), status in stored:
@@ -510,7 +537,7 @@ class EnterpriseBackend:
             call = layer.functions.complete(bytes.fromhex(doc.digest[2:]))
             self.tx.send(self.writer, call, f"completing {doc.name}")
         wanted = [d.encode() for (_, d), status in stored if status is EntryStatus.NONE]
-        data = carbon.encode_abi("submitWithData", [records, wanted])
+        data = carbon.encode_abi("submitWithData", [records(), wanted])
         if left:  # the estimate saw them in progress, and the writer may be the admin
             unsigned, refusal, _ = self._unsigned(carbon.address, data, [])
         if refusal is not None:
@@ -540,8 +567,8 @@ class EnterpriseBackend:
         return outcomes
 
     def _set_id(self, prepared: Prepared) -> int:
-        """The standards set's id (registered if new); an id never changes, so asked once."""
-        key = tuple((r.name, r.revision) for r in prepared.chosen.refs.values())
+        """The standards set's id (registered if new); asked once, checked at every send."""
+        key = _set_key(_pinned(prepared.chosen))
         if key not in self._set_ids:
             self._set_ids[key] = standards_set_id(self.reader, self.tx, self.admin, prepared.chosen)
         return self._set_ids[key]
@@ -1053,12 +1080,10 @@ def _require_grantor(
     )
 
 
-def standards_set_id(
-    reader: ChainReader, tx: Transactor, admin: LocalAccount, chosen: standards.StandardSet
-) -> int:
-    """The index's id of the set of revisions `chosen` pins, registered by `admin` if new."""
+def _pinned(chosen: standards.StandardSet) -> StandardsSet:
+    """The revisions `chosen` pins, as the index registers them."""
     refs = chosen.refs
-    pinned = StandardsSet(
+    return StandardsSet(
         refs["factor"].name,
         refs["factor"].revision,
         refs["formula"].name,
@@ -1066,6 +1091,17 @@ def standards_set_id(
         refs["calculate"].name,
         refs["calculate"].revision,
     )
+
+
+def _set_key(pinned: StandardsSet) -> tuple[Any, ...]:
+    return pinned.encode()
+
+
+def standards_set_id(
+    reader: ChainReader, tx: Transactor, admin: LocalAccount, chosen: standards.StandardSet
+) -> int:
+    """The index's id of the set of revisions `chosen` pins, registered by `admin` if new."""
+    pinned = _pinned(chosen)
     if reader.standards_set_id(pinned) == 0:
         call = reader.index.functions.registerStandardsSet(pinned.encode())
         tx.send(admin, call, "registering the standards set")
