@@ -27,7 +27,8 @@ APT_INSTALL := $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteract
 
 help:
 	@echo "make demo   start a local node, deploy the suite and the 24 industries' standards,"
-	@echo "            compute the sample enterprise, onboard three enterprises and submit their year"
+	@echo "            compute the sample enterprise, onboard four enterprises, submit and verify"
+	@echo "            their year, and run the compliance cycle"
 	@echo "make test   lint, slither (against slither.triage.json), and every test against a"
 	@echo "            real anvil node"
 	@echo "make bench  print the gas, storage and calculator benchmark tables"
