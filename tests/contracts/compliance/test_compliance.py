@@ -250,9 +250,7 @@ def test_a_notice_needs_the_year_open(compliance, enterprise, regulator):
 
 def test_no_notice_after_the_deadline(flow, compliance, enterprise, chain):
     flow.past_deadline()
-    with ape.reverts(
-        compliance.DeadlinePassed, year=YEAR, deadline=flow.deadline, now_=chain.pending_timestamp
-    ):
+    with ape.reverts(compliance.DeadlinePassed, year=YEAR, deadline=flow.deadline):
         flow.notify(enterprise)
 
 
@@ -433,9 +431,7 @@ def test_no_application_after_the_deadline_until_declared_defaulted(
 ):
     flow.reach(enterprise, state)
     flow.past_deadline()
-    with ape.reverts(
-        compliance.DeadlinePassed, year=YEAR, deadline=flow.deadline, now_=chain.pending_timestamp
-    ):
+    with ape.reverts(compliance.DeadlinePassed, year=YEAR, deadline=flow.deadline):
         flow.apply(enterprise)
 
 
@@ -501,9 +497,7 @@ def test_an_application_made_in_time_is_not_reviewed_after_the_deadline(
 ):
     flow.reach(enterprise, ComplianceState.APPLIED)
     flow.past_deadline()
-    with ape.reverts(
-        compliance.DeadlinePassed, year=YEAR, deadline=flow.deadline, now_=chain.pending_timestamp
-    ):
+    with ape.reverts(compliance.DeadlinePassed, year=YEAR, deadline=flow.deadline):
         if review == "accept":
             flow.accept(enterprise)
         else:
@@ -736,8 +730,7 @@ def test_no_default_before_the_deadline(flow, compliance, enterprise, chain):
         compliance.DeadlineNotReached,
         year=YEAR,
         deadline=flow.deadline,
-        now_=chain.pending_timestamp,
-    ):
+    ):  # `now_` is the mined block's time, a second after the pending one at a second's edge
         flow.declare_default(enterprise)
 
 
