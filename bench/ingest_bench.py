@@ -34,11 +34,12 @@ from typing import Any
 
 import requests
 
+from bench import latest
+from bench.latest import RESULTS
 from offchain.ingest.readings import CHINA_TIME, Reading, address_of
 from offchain.ingest.store import ReadingStore
 from offchain.paths import ROOT
 
-RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 READINGS = 100_000
 DEVICES = 50
 BATCH = 200
@@ -324,12 +325,6 @@ def _table(rows: list[tuple[str, Any]]) -> None:
         print(f"  {name:<{width}}  {value}")
 
 
-def _write_row(row: dict[str, Any]) -> None:
-    rows = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else []
-    rows = [r for r in rows if r["name"] != row["name"]] + [row]
-    RESULTS.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", "utf-8")
-
-
 def main() -> None:
     work = RESULTS.parent / ".ingest.tmp"
     shutil.rmtree(work, ignore_errors=True)
@@ -371,16 +366,18 @@ def main() -> None:
     )
     if not held.holds or tally.refused:
         raise SystemExit("durability does not hold: see the table above")
-    _write_row(
-        {
-            "name": "ingest_readings_per_s",
-            "value": round(rate),
-            "unit": "readings/s",
-            "readings": READINGS,
-            "devices": DEVICES,
-            "sigkills": tally.kills,
-            "seconds": round(tally.seconds, 1),
-        }
+    latest.merge(
+        [
+            {
+                "name": "ingest_readings_per_s",
+                "value": round(rate),
+                "unit": "readings/s",
+                "readings": READINGS,
+                "devices": DEVICES,
+                "sigkills": tally.kills,
+                "seconds": round(tally.seconds, 1),
+            }
+        ]
     )
     print(f"\nwritten to {RESULTS}")
     shutil.rmtree(work, ignore_errors=True)

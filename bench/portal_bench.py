@@ -10,21 +10,20 @@ decoding 13,000 records and rendering the HTML), best of three; the row
 rows left as they are.
 """
 
-import json
 import shutil
 import socket
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import uvicorn
 
+from bench import latest
+from bench.latest import RESULTS
 from bench.timing import best_of
 
-RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 ENTERPRISES = 1000
 TARGET_SECONDS = 2.0
 
@@ -92,9 +91,7 @@ def main() -> None:
     print(f"  seconds      {row['value']}")
     print(f"  round trips  {trips}")
     print(f"  HTML         {len(pages[-1]) // 1024} KiB")
-    rows_now = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else []
-    rows_now = [r for r in rows_now if r["name"] != row["name"]] + [row]
-    RESULTS.write_text(json.dumps(rows_now, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    latest.merge([row])
 
 
 def _get(url: str) -> bytes:

@@ -95,12 +95,12 @@ def main() -> None:
     """`python -m bench.quota_bench`: these rows alone, on a fresh node with the suite deployed,
     merged into bench/results/latest.json (rows of the same name replaced, new ones after the
     last quota row) without running the whole benchmark."""
-    import json
 
     from ape import networks
     from ape.logging import logger
 
-    from bench.run import RESULTS, WORK, deployment_rows, fresh_node, gas_row, print_table
+    from bench import latest
+    from bench.run import WORK, deployment_rows, fresh_node, gas_row, print_table
 
     logger.set_level("WARNING")
     node = fresh_node()
@@ -113,17 +113,7 @@ def main() -> None:
     finally:
         node.stop()
     print_table("Quota and compliance", measured)
-    saved = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else []
-    names = [row["name"] for row in saved]
-    for row in measured:
-        if row["name"] in names:
-            saved[names.index(row["name"])] = row
-        else:
-            ours = [i for i, n in enumerate(names) if n.startswith(("quota_", "compliance_"))]
-            last = ours[-1] if ours else len(saved) - 1
-            saved.insert(last + 1, row)
-            names.insert(last + 1, row["name"])
-    RESULTS.write_text(json.dumps(saved, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    latest.merge(measured)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import latest
+from bench.latest import RESULTS
 from bench.timing import best_of
 from offchain.paths import SEEDS
 
-RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 YEAR = 2023
 RUNS = 3
 # The seasonal load of the sample plant, month by month.
@@ -58,12 +59,6 @@ def _submit_year(work: Path, backend: Any, code: str) -> None:
     path = work / "annual.json"
     path.write_text(json.dumps(annual, ensure_ascii=False), "utf-8")
     backend.submit(Submission(code, YEAR, f"{YEAR}年度报告", path, [report], aggregated=True))
-
-
-def _write_row(row: dict[str, Any]) -> None:
-    rows = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else []
-    rows = [r for r in rows if r["name"] != row["name"]] + [row]
-    RESULTS.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 def main() -> None:
@@ -137,15 +132,17 @@ def main() -> None:
     records = counted[-1]
     print("\nReports: one enterprise-year of 13 records as JSON, HTML, XLSX and three charts")
     print(f"  report_seconds  {seconds:.2f}  (best of {RUNS}, {total:.1f} s in all)")
-    _write_row(
-        {
-            "name": "report_seconds",
-            "value": round(seconds, 2),
-            "unit": "s",
-            "records": records,
-            "outputs": "json, html, xlsx, 3 png",
-            "runs": RUNS,
-        }
+    latest.merge(
+        [
+            {
+                "name": "report_seconds",
+                "value": round(seconds, 2),
+                "unit": "s",
+                "records": records,
+                "outputs": "json, html, xlsx, 3 png",
+                "runs": RUNS,
+            }
+        ]
     )
     print(f"\nwritten to {RESULTS}")
     shutil.rmtree(work, ignore_errors=True)

@@ -8,7 +8,6 @@ ape starts for tests: ape's runs with `--steps-tracing`, which makes the ~40,000
 generated for 1,000 enterprise-years several times slower to mine. Gas does not depend on it.
 """
 
-import json
 import random
 import shutil
 import time
@@ -19,14 +18,21 @@ from typing import Any
 from ape import accounts, networks, project
 from ape.logging import logger
 
-from bench import calculator_bench, enterprise_bench, industries_bench, quota_bench, verify_bench
+from bench import (
+    calculator_bench,
+    enterprise_bench,
+    industries_bench,
+    latest,
+    quota_bench,
+    verify_bench,
+)
 from bench.floor import floor
+from bench.latest import RESULTS
 from offchain.actions.deploy import SuiteDeployer, seed_documents
 from offchain.chain.manifest import Manifest
 from offchain.chain.node import LocalNode, free_port
 from offchain.core.store import FolderStore
 
-RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 WORK = RESULTS.parent
 SIZES = {"1kb": 1024, "8kb": 8 * 1024, "24kb": 24 * 1024}
 Row = dict[str, Any]
@@ -208,11 +214,7 @@ def main() -> None:
     rows = chain + calc
     # Rows measured by their own runs (the ingest load test) are kept as they were.
     measured = {row["name"] for row in rows}
-    if RESULTS.exists():
-        kept = json.loads(RESULTS.read_text("utf-8"))
-        rows += [row for row in kept if row["name"] not in measured]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    latest.write(rows + [row for row in latest.saved() if row["name"] not in measured])
     print(f"\nwritten to {RESULTS}")
 
 
