@@ -10,6 +10,7 @@ import click
 from offchain.cli import options
 from offchain.cli.app import App, pass_app
 from offchain.cli.output import emit, table, when
+from offchain.inspect import plain
 
 if TYPE_CHECKING:
     from offchain.inspect.catalog import Catalog
@@ -28,24 +29,6 @@ def _suite(app: App) -> tuple["Suite", "Catalog"]:
     from offchain.inspect.resolve import Suite
 
     return Suite(app.reader), Catalog.of(app.manifest)
-
-
-def plain(value: Any) -> Any:
-    """Dataclasses, enums and bytes as JSON values."""
-    from dataclasses import fields, is_dataclass
-    from enum import Enum
-
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Enum):
-        return str(value)
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 # Hex longer than this (a document's bytes in an EntryContent event) is cut in tables.

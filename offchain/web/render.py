@@ -4,15 +4,14 @@ value (the inspect views, the reports' `to_json()`) as HTML: dicts as field tabl
 dicts as tables, scalars linked where they name something the explorer shows."""
 
 import re
-from dataclasses import fields, is_dataclass
 from datetime import UTC, datetime
-from enum import Enum
 from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
 from offchain.core.units import tonnes
+from offchain.inspect import plain
 
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 HASH = re.compile(r"0x[0-9a-fA-F]{64}")
@@ -24,21 +23,6 @@ LONG_HEX = 66
 # Keys whose integer value is a block timestamp.
 TIME_KEY = re.compile(r"time|at|timestamp|.*_at|.*[a-z]At")
 ZERO = "0x" + "0" * 40
-
-
-def plain(value: Any) -> Any:
-    """Dataclasses, enums and bytes as JSON values."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Enum):
-        return str(value)
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 def t(micro: int | None) -> str:
