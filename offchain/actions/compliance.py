@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from eth_account.signers.local import LocalAccount
 
+from offchain.actions.quota import NotEnoughQuotaError
 from offchain.chain.bindings import ComplianceCycle, ComplianceState, Offset
 from offchain.chain.reader import ChainReader, CompliancePosition
 from offchain.chain.transact import Transactor
@@ -31,10 +32,6 @@ class ComplianceError(CarbonError):
 
 class OffsetsOverCapError(ComplianceError):
     """The offsets of an application exceed what the cycle accepts."""
-
-
-class NotEnoughQuotaError(ComplianceError):
-    """The enterprise's account holds less quota than the pass would surrender."""
 
 
 @dataclass(frozen=True)

@@ -142,14 +142,16 @@ def compliance_notify(
 
 def _holding_quota(app: App, year: int) -> list[tuple[str, str]]:
     """(credit code, EnterpriseCarbon) of every enterprise issued quota for `year`."""
+    from offchain.chain.quota_reads import QuotaReads
+
     reader = app.reader
-    quota = reader.singleton("CarbonQuota").functions
-    found = []
-    for carbon in reader.enterprises():
-        allocation = reader.call(quota.allocation(carbon, year), f"quota of {year}")
-        if allocation[1]:
-            found.append((reader.profile(carbon).credit_code, carbon))
-    return found
+    carbons = reader.enterprises()
+    allocations = QuotaReads(reader).allocations(carbons, year)  # one batch
+    return [
+        (reader.profile(carbon).credit_code, carbon)
+        for carbon, allocation in zip(carbons, allocations, strict=True)
+        if allocation.allocated
+    ]
 
 
 @compliance.command("ack")
