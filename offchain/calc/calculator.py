@@ -135,13 +135,17 @@ def calculate_batch(
     sent.
     """
     refused: dict[int, CalculationError] = {}
-    for i, activity in enumerate(activities):
-        try:
-            _require_finite(activity)
-        except ImplausibleValueError as exc:
-            refused[i] = exc
-    sent = [a for i, a in enumerate(activities) if i not in refused]
-    payload = _encode({"factors": factors, "formulas": formulas, "activities": sent})
+    sent = list(activities)
+    try:  # the encoder finds out whether any number is not finite; the walk says which
+        payload = _encode({"factors": factors, "formulas": formulas, "activities": sent})
+    except CalculationError:
+        for i, activity in enumerate(activities):
+            try:
+                _require_finite(activity)
+            except ImplausibleValueError as exc:
+                refused[i] = exc
+        sent = [a for i, a in enumerate(activities) if i not in refused]
+        payload = _encode({"factors": factors, "formulas": formulas, "activities": sent})
     answers = _decode(_call(code, "calculateBatch", payload, limits))
     if not isinstance(answers, list) or len(answers) != len(sent):
         raise SandboxError("calculateBatch returned a list that does not match the documents")

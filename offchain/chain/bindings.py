@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from enum import IntEnum
-from functools import cache, partial
+from functools import cache, lru_cache
 from types import UnionType
 from typing import Any, ClassVar, Self, get_args, get_type_hints
 
@@ -146,7 +146,8 @@ class Struct:
         if len(raw) != len(cls.ABI):
             raise ValueError(f"{cls.SOLIDITY} has {len(cls.ABI)} components, got {len(raw)}")
         values = {
-            name: convert(value) for (name, convert), value in zip(_decoders(cls), raw, strict=True)
+            name: value if convert is None else convert(value)
+            for (name, convert), value in zip(_decoders(cls), raw, strict=True)
         }
         return cls(**values, **extra)
 
@@ -160,35 +161,43 @@ class Struct:
 
 
 @cache
-def _decoders(cls: type[Struct]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-    """Per component of `cls`: its field name and the conversion of its raw value (computed
-    once per struct: reading type hints is slow, and the verifier decodes many records)."""
+def _decoders(cls: type[Struct]) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """Per component of `cls`: its field name and the conversion of its raw value, None where
+    the raw value is the field's (computed once per struct: reading type hints is slow, and the
+    verifier decodes hundreds of thousands of structs)."""
     hints = get_type_hints(cls)
     names = [f.name for f in fields(cls)][: len(cls.ABI)]  # type: ignore[arg-type]
     return tuple(
-        (name, partial(_from_abi, abi_type, hint=hints[name]))
+        (name, _converter(abi_type, hints[name]))
         for name, (_, abi_type) in zip(names, cls.ABI, strict=True)
     )
 
 
-def _from_abi(abi_type: str, value: Any, hint: Any) -> Any:
+# A verification decodes the same few addresses (writers, admins, contracts) tens of thousands of
+# times; EIP-55 checksumming hashes each one.
+_checksummed = lru_cache(maxsize=65536)(to_checksum_address)
+
+
+def _converter(abi_type: str, hint: Any) -> Callable[[Any], Any] | None:
+    """The conversion from what eth_abi gives for `abi_type` to the field's Python value."""
     if abi_type.endswith("[]"):
-        return tuple(_from_abi(abi_type[:-2], v, None) for v in value)
+        item = _converter(abi_type[:-2], None)
+        return tuple if item is None else lambda values: tuple(map(item, values))
     if isinstance(hint, type) and issubclass(hint, SolidityEnum):
-        return hint(value)
+        return hint
     if abi_type == "address":
-        return to_checksum_address(value)
+        return _checksummed
     if abi_type == "bytes32":
-        if bytes(value) == ZERO32 and isinstance(hint, UnionType) and type(None) in get_args(hint):
-            return None
-        return "0x" + bytes(value).hex()
+        if isinstance(hint, UnionType) and type(None) in get_args(hint):
+            return lambda value: None if value == ZERO32 else "0x" + bytes(value).hex()
+        return lambda value: "0x" + bytes(value).hex()
     if abi_type == "bytes2":
-        return bytes(value).decode("ascii", "replace")
+        return lambda value: bytes(value).decode("ascii", "replace")
     if abi_type == "bytes16":
-        return bytes(value).rstrip(b"\x00").decode("ascii", "replace")
+        return lambda value: bytes(value).rstrip(b"\x00").decode("ascii", "replace")
     if abi_type == "bytes":
-        return bytes(value)
-    return value
+        return bytes
+    return None
 
 
 def _to_abi(abi_type: str, value: Any) -> Any:

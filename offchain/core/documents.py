@@ -67,7 +67,10 @@ class _Refused(ValueError):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
+    result = dict(pairs)
+    if len(result) == len(pairs):  # the common case, at the speed of dict()
+        return result
+    result = {}
     for key, value in pairs:
         if key in result:
             quoted = re.escape(json.dumps(key, ensure_ascii=False))

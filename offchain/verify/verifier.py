@@ -10,11 +10,17 @@ aggregate; self-measured factors must cite verified evidence. Every finding is a
 only exceptions are an unknown enterprise and an unreachable node.
 
 Reads are batched (`reads`); all records that share a standards set go through one sandbox call,
-across all the enterprise-years `verify_many` is given.
+across all the enterprise-years `verify_many` is given. Given more than one worker,
+`verify_many` splits the enterprise-years into contiguous shares, one per process: this process
+verifies the first, forked processes the others, each with its own connection and caches; the
+reports come back in the order asked.
 """
 
+import multiprocessing
+import os
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from offchain.calc import calculator
@@ -31,6 +37,13 @@ from offchain.verify.report import VerificationReport
 from offchain.verify.standards import Standards, StandardsSets
 
 BATCH_DOCUMENTS = 400  # documents per sandbox call: well inside its time and memory limits
+# Below this many enterprise-years per worker, starting a process costs more than it saves.
+MIN_SHARE = 100
+
+
+def useful_workers(count: int) -> int:
+    """Processes worth using for `count` enterprise-years on this machine."""
+    return max(1, min(os.cpu_count() or 1, count // MIN_SHARE))
 
 
 class Verifier:
@@ -51,6 +64,7 @@ class Verifier:
         self.reads = YearReads(reader, self.evidence.agency)
         self.standards = StandardsSets(self.reads)
         self.limits = limits
+        self.agency_key = agency_key
         self._registered: dict[str, Mapping[str, Device]] = {}
 
     @property
@@ -67,8 +81,35 @@ class Verifier:
     def verify(self, credit_code: str, year: int) -> VerificationReport:
         return self.verify_many([(credit_code, year)])[0]
 
-    def verify_many(self, items: Sequence[tuple[str, int]]) -> list[VerificationReport]:
-        """Verifies several enterprise-years with shared batches, caches and sandbox calls."""
+    def verify_many(
+        self, items: Sequence[tuple[str, int]], workers: int = 1
+    ) -> list[VerificationReport]:
+        """Verifies several enterprise-years with shared batches, caches and sandbox calls, on
+        up to `workers` processes."""
+        shares = _shares(list(items), max(1, min(workers, len(items))))
+        if len(shares) == 1:
+            return self._verify_together(items)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(len(shares) - 1, mp_context=context) as pool:
+            others = [
+                pool.submit(
+                    _verify_share,
+                    self.reader.url,
+                    self.reader.manifest,
+                    self.reader.store,
+                    share,
+                    self.agency_key,
+                    self.limits,
+                    self.whole_year,
+                )
+                for share in shares[1:]
+            ]
+            reports = self._verify_together(shares[0])
+            for future in others:
+                reports += future.result()
+        return reports
+
+    def _verify_together(self, items: Sequence[tuple[str, int]]) -> list[VerificationReport]:
         started, trips = time.perf_counter(), self.reader.round_trips
         years = self.reads.fetch(items)
         audits = [
@@ -117,3 +158,25 @@ class Verifier:
             return calculator.calculate(s.factors, s.formulas, s.code, document, self.limits)
         except CalculationError as exc:
             return exc
+
+
+def _shares(items: list[tuple[str, int]], count: int) -> list[list[tuple[str, int]]]:
+    """`items` cut into `count` contiguous shares whose sizes differ by at most one."""
+    size, extra = divmod(len(items), count)
+    bounds = [k * size + min(k, extra) for k in range(count + 1)]
+    return [items[bounds[k] : bounds[k + 1]] for k in range(count)]
+
+
+def _verify_share(
+    url: str,
+    manifest: Any,
+    store: Any,
+    items: list[tuple[str, int]],
+    agency_key: bytes | None,
+    limits: Limits,
+    whole_year: bool,
+) -> list[VerificationReport]:
+    """One worker process's share: a reader and verifier of its own (a forked connection
+    cannot be shared)."""
+    verifier = Verifier(ChainReader(url, manifest, store), agency_key, limits, whole_year)
+    return verifier._verify_together(items)

@@ -191,6 +191,25 @@ def test_one_enterprise_year_reads_the_chain_in_three_round_trips(
     assert again.passed
 
 
+def _comparable(report) -> dict:
+    shown = report.to_json()
+    for measured in ("seconds", "round_trips", "shared_with"):
+        del shown[measured]
+    return shown
+
+
+def test_two_worker_processes_give_the_reports_one_gives_in_the_order_asked(
+    clean, short_annual, encrypted, verifier
+):
+    years = [(SHORT_ANNUAL, vs.YEAR), (ENCRYPTED, vs.YEAR), (CLEAN, vs.YEAR)]
+    alone = verifier(bytes(AGENCY.key)).verify_many(years)
+    shared = verifier(bytes(AGENCY.key)).verify_many(years, workers=2)
+    assert [r.enterprise for r in shared] == [SHORT_ANNUAL, ENCRYPTED, CLEAN]
+    assert [_comparable(r) for r in shared] == [_comparable(r) for r in alone]
+    # one share each: [SHORT_ANNUAL, ENCRYPTED] here, [CLEAN] in the other process
+    assert [r.shared_with for r in shared] == [2, 2, 1]
+
+
 # -- tampering -----------------------------------------------------------------------------
 
 
