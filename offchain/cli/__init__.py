@@ -30,6 +30,7 @@ COMMANDS = {
     "agency": "offchain.cli.agency:agency",
     "verification": "offchain.cli.verification:verification",
     "verify": "offchain.cli.verify:verify_command",
+    "verify-all": "offchain.cli.verify:verify_all_command",
     "compliance": "offchain.cli.compliance:compliance",
     "demo": "offchain.cli.demo:demo_command",
     "inspect": "offchain.cli.inspect:inspect",

@@ -564,6 +564,50 @@ def test_carbon_verify_decrypts_with_the_key_given(encrypted, carbon, tmp_path):
     assert json.loads(result.output)["counts"]["warning"] == 0
 
 
+def test_carbon_verify_all_verifies_the_enterprises_given_on_two_processes(
+    clean, encrypted, carbon, tmp_path
+):
+    result = carbon(
+        *("verify-all", "--year", "2023", "--enterprise", CLEAN, "--enterprise", ENCRYPTED),
+        *("--key", "dev:5", "--workers", "2", "--out", str(tmp_path), "--json"),
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert (summary["verified"], summary["passed"], summary["workers"]) == (2, 2, 2)
+    assert {row["enterprise"] for row in summary["enterprise_years"]} == {CLEAN, ENCRYPTED}
+    saved = json.loads((tmp_path / "verification_summary_2023.json").read_text("utf-8"))
+    assert saved["enterprise_years"] == summary["enterprise_years"]
+
+
+def test_carbon_verify_all_names_the_failed_checks_and_exits_1(
+    short_annual, clean, carbon, tmp_path
+):
+    result = carbon(
+        *("verify-all", "--year", "2023", "--enterprise", SHORT_ANNUAL, "--enterprise", CLEAN),
+        *("--out", str(tmp_path)),
+    )
+    assert result.exit_code == 1, result.output
+    assert "2 enterprise-years of 2023 verified" in result.output
+    assert "1 passed, 1 failed" in result.output
+    assert SHORT_ANNUAL in result.output and CLEAN not in result.output.split("summary:")[0]
+
+
+def test_carbon_verify_all_covers_every_enterprise_that_reported_the_year(
+    clean, short_annual, carbon, tmp_path
+):
+    result = carbon("verify-all", "--year", "2023", "--out", str(tmp_path), "--json")
+    verified = {row["enterprise"] for row in json.loads(result.output)["enterprise_years"]}
+    assert {CLEAN, SHORT_ANNUAL} <= verified
+
+
+def test_carbon_verify_all_refuses_an_enterprise_that_is_not_onboarded(carbon, tmp_path):
+    nobody = with_check("91110000MA0000000")
+    result = carbon("verify-all", "--year", "2023", "--enterprise", nobody, "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"no enterprise with credit code {nobody} is onboarded" in result.output
+    assert not (tmp_path / "verification_summary_2023.json").exists()
+
+
 # -- plausibility: completeness, duplicates, range, reasons ------------------------------------
 
 
