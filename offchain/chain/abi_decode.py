@@ -114,7 +114,18 @@ def _basic(t: BasicType) -> Decoder:
         return dynamic_bytes
     if base == "uint":
         bits = int(sub)  # type: ignore[arg-type]
-        return lambda data, position: _uint(data, position, bits)
+
+        # Inlined (no _word, no _uint): most of what a verification decodes is unsigned words.
+        def decode_uint(data: bytes, position: int) -> int:
+            word = data[position : position + 32]
+            if len(word) != 32:
+                raise AbiDecodeError(f"a word at byte {position} of {len(data)}")
+            value = int.from_bytes(word, "big")
+            if value >> bits:
+                raise AbiDecodeError(f"{value} does not fit in uint{bits}")
+            return value
+
+        return decode_uint
     if base == "int":
         bits = int(sub)  # type: ignore[arg-type]
         return lambda data, position: _int(data, position, bits)
