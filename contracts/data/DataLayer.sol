@@ -109,7 +109,7 @@ contract DataLayer is Upgradeable, IDataLayer {
     /// @inheritdoc IDataLayer
     function storeCompleted(Document[] calldata documents) external onlyRole(DATA_WRITER_ROLE) {
         DataLayerStorage storage $ = _dataLayerStorage();
-        uint256 created;
+        uint256 created = 0;
         for (uint256 i = 0; i < documents.length; ++i) {
             Document calldata d = documents[i];
             bytes32 digest = d.digest;
