@@ -58,7 +58,7 @@ contract DataLayer is Upgradeable, IDataLayer {
 
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.2.0";
+        return "1.3.0";
     }
 
     /// @inheritdoc IDataLayer

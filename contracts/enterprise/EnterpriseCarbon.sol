@@ -64,7 +64,7 @@ contract EnterpriseCarbon is Upgradeable, IEnterpriseCarbon {
 
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.2.0";
+        return "1.2.1";
     }
 
     /// @inheritdoc IEnterpriseCarbon
