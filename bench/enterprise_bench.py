@@ -1,8 +1,17 @@
 """Enterprise side: gas of onboarding and of submitting beside their floors, and the seconds,
 transactions and JSON-RPC round trips of one monthly submission end to end (evidence,
-calculation, activity document and record: one `submitWithData` transaction)."""
+calculation, activity document and record: one `submitWithData` transaction).
 
+`make bench` runs these rows with the others. Alone, on a throwaway anvil with only the
+standards they use deployed (as the gas snapshot's test does), printed and not written:
+
+    python -m bench.enterprise_bench [--port N]
+"""
+
+import argparse
 import json
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -148,3 +157,41 @@ def _month(work: Path, month: int, year: int = 2023) -> tuple[Path, list[Path]]:
     activity = folder / "activity.json"
     activity.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
     return activity, [report, ledger]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Prints the rows measured on a throwaway anvil (nothing is written)."""
+    from ape import accounts, networks, project
+    from ape.logging import logger
+
+    from bench.run import print_table
+    from offchain.actions.deploy import SuiteDeployer, seed_documents
+    from offchain.chain.node import LocalNode, free_port
+
+    parser = argparse.ArgumentParser(prog="python -m bench.enterprise_bench")
+    parser.add_argument("--port", type=int, default=0, help="anvil port (default: a free one)")
+    args = parser.parse_args(argv)
+    logger.set_level("WARNING")
+    work = Path(tempfile.mkdtemp(prefix="enterprise-bench-"))
+    node = LocalNode(directory=work / "chain", port=args.port or free_port(), persist=False)
+    node.start()
+    try:
+        with networks.parse_network_choice(f"ethereum:local:{node.url}") as provider:
+            deployer = SuiteDeployer(
+                project,
+                accounts.test_accounts[0],
+                Manifest("bench", provider.chain_id, None),
+                FolderStore(work / "store"),
+                provider.get_code,
+            )
+            used = ("GB_calculate_", "GB_01_")  # the calculation code and industry 01
+            deployer.deploy(s for s in seed_documents() if s.name.startswith(used))
+            measured = rows(provider.uri, deployer.manifest, work / "enterprise")
+    finally:
+        node.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    print_table("Enterprise side: onboarding and records", measured)
+
+
+if __name__ == "__main__":
+    main()

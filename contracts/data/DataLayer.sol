@@ -58,7 +58,7 @@ contract DataLayer is Upgradeable, IDataLayer {
 
     /// @inheritdoc IUpgradeable
     function version() external pure override(IUpgradeable, Upgradeable) returns (string memory) {
-        return "1.2.0";
+        return "1.3.0";
     }
 
     /// @inheritdoc IDataLayer
@@ -67,8 +67,8 @@ contract DataLayer is Upgradeable, IDataLayer {
         onlyRole(DATA_WRITER_ROLE)
         returns (bytes32 id)
     {
-        id = _create(content, Storage.State, dependencies);
-        StoredEntry storage e = _dataLayerStorage().entries[id];
+        StoredEntry storage e;
+        (id, e) = _create(content, Storage.State, dependencies);
         uint256 n = content.length;
         uint256 count = (n + MAX_CHUNK - 1) / MAX_CHUNK;
         // Last chunk first, so that each earlier chunk can end with the address of its successor.
@@ -88,8 +88,9 @@ contract DataLayer is Upgradeable, IDataLayer {
         onlyRole(DATA_WRITER_ROLE)
         returns (bytes32 id)
     {
-        id = _create(content, Storage.Log, dependencies);
-        _dataLayerStorage().entries[id].blockNumber = uint40(block.number);
+        StoredEntry storage e;
+        (id, e) = _create(content, Storage.Log, dependencies);
+        e.blockNumber = uint40(block.number);
         emit EntryContent(id, content);
     }
 
@@ -99,28 +100,41 @@ contract DataLayer is Upgradeable, IDataLayer {
         onlyRole(DATA_WRITER_ROLE)
     {
         if (size == 0 || size > type(uint32).max) revert InvalidSize(size);
-        _register(digest, Storage.DigestOnly, uint32(size), dependencies);
+        DataLayerStorage storage $ = _dataLayerStorage();
+        if (_register($.entries[digest], digest, Storage.DigestOnly, uint32(size), dependencies, Status.InProgress)) {
+            _countOne($);
+        }
     }
 
     /// @inheritdoc IDataLayer
     function storeCompleted(Document[] calldata documents) external onlyRole(DATA_WRITER_ROLE) {
         DataLayerStorage storage $ = _dataLayerStorage();
+        uint256 created = 0;
         for (uint256 i = 0; i < documents.length; ++i) {
             Document calldata d = documents[i];
-            StoredEntry storage e = $.entries[d.digest];
+            bytes32 digest = d.digest;
+            StoredEntry storage e = $.entries[digest];
             if (e.status == Status.Completed) continue;
-            if (d.content.length != 0) {
-                bytes32 actual = sha256(d.content);
-                if (actual != d.digest) revert DigestMismatch(d.digest, actual);
-                _register(actual, Storage.Log, uint32(d.content.length), d.dependencies);
+            bytes calldata content_ = d.content;
+            bool isNew;
+            if (content_.length != 0) {
+                bytes32 actual = sha256(content_);
+                if (actual != digest) revert DigestMismatch(digest, actual);
+                isNew = _register(e, digest, Storage.Log, uint32(content_.length), d.dependencies, Status.Completed);
                 e.blockNumber = uint40(block.number);
-                emit EntryContent(actual, d.content);
+                emit EntryContent(digest, content_);
             } else {
-                if (d.size == 0 || d.size > type(uint32).max) revert InvalidSize(d.size);
-                _register(d.digest, Storage.DigestOnly, uint32(d.size), d.dependencies);
+                uint256 size = d.size;
+                if (size == 0 || size > type(uint32).max) revert InvalidSize(size);
+                isNew = _register(e, digest, Storage.DigestOnly, uint32(size), d.dependencies, Status.Completed);
             }
-            emit StatusChanged(d.digest, Status.InProgress, Status.Completed);
-            e.status = Status.Completed;
+            if (isNew) ++created;
+        }
+        // Counted once for the call rather than once per entry (a warm SSTORE each).
+        if (created != 0) {
+            unchecked {
+                $.entryCount += uint64(created);
+            }
         }
     }
 
@@ -192,46 +206,89 @@ contract DataLayer is Upgradeable, IDataLayer {
 
     function _create(bytes memory content_, Storage mode, bytes32[] calldata dependencies)
         private
-        returns (bytes32 id)
+        returns (bytes32 id, StoredEntry storage e)
     {
         if (content_.length == 0) revert EmptyContent();
         id = sha256(content_);
-        _register(id, mode, uint32(content_.length), dependencies);
+        DataLayerStorage storage $ = _dataLayerStorage();
+        e = $.entries[id];
+        if (_register(e, id, mode, uint32(content_.length), dependencies, Status.InProgress)) _countOne($);
     }
 
     /// @dev A digest has one entry, but a claim never blocks the content: a Cancelled entry is
     /// stored afresh by whoever stores the content again, and bytes (State or Log) supersede a
     /// digest-only entry: an InProgress one starts afresh for the writer who brings them, and a
     /// Completed one keeps its status, creator and dependencies and gains the bytes.
-    function _register(bytes32 id, Storage mode, uint32 size, bytes32[] calldata dependencies) private {
-        DataLayerStorage storage $ = _dataLayerStorage();
-        StoredEntry storage e = $.entries[id];
+    /// A new entry starts as `status`: InProgress, or Completed for `storeCompleted`, which then
+    /// emits `EntryStoredCompleted` in place of `EntryStored` and `StatusChanged`.
+    /// Returns whether an entry was created where there was none (the caller counts it).
+    function _register(
+        StoredEntry storage e,
+        bytes32 id,
+        Storage mode,
+        uint32 size,
+        bytes32[] calldata dependencies,
+        Status status_
+    ) private returns (bool created) {
         Status status = e.status;
         bool bytesOverDigest = e.mode == Storage.DigestOnly && mode != Storage.DigestOnly;
         if (status == Status.None) {
-            unchecked {
-                ++$.entryCount;
-            }
+            created = true;
         } else if (status == Status.Cancelled || (status == Status.InProgress && bytesOverDigest)) {
-            delete e.dependencies;
-            (e.firstChunk, e.blockNumber, e.chunkCount) = (address(0), 0, 0);
+            _restart(e);
         } else if (status == Status.Completed && bytesOverDigest) {
             if (dependencies.length != 0) revert EntryNotInProgress(id, status);
             (e.mode, e.size) = (mode, size);
             emit EntryStored(id, msg.sender, mode, size);
-            return;
+            return false;
         } else {
             revert EntryExists(id);
         }
-        e.creator = msg.sender;
-        e.createdAt = uint40(block.timestamp);
-        e.status = Status.InProgress;
-        e.mode = mode;
-        e.size = size;
-        emit EntryStored(id, msg.sender, mode, size);
-        for (uint256 i = 0; i < dependencies.length; ++i) {
-            _link(e, id, dependencies[i]);
+        _writeHead(e, status_, mode, size);
+        if (status_ == Status.Completed) emit EntryStoredCompleted(id, msg.sender, mode, size);
+        else emit EntryStored(id, msg.sender, mode, size);
+        _linkAll(e, id, dependencies);
+    }
+
+    /// @dev The first slot of a new entry (creator, creation time, status, mode and size, in the
+    /// declared order and widths of `StoredEntry`) in one SSTORE: assigned field by field it is
+    /// four, about 1,000 gas more per entry.
+    function _writeHead(StoredEntry storage e, Status status_, Storage mode, uint32 size) private {
+        uint256 word = uint256(uint160(msg.sender)) | (uint256(uint40(block.timestamp)) << 160)
+            | (uint256(uint8(status_)) << 200) | (uint256(uint8(mode)) << 208) | (uint256(size) << 216);
+        assembly {
+            sstore(e.slot, word)
         }
+    }
+
+    /// @dev The dependencies of an entry that has none yet (new, or started afresh): the same
+    /// checks as `_link`, the duplicates looked for in calldata, and the list copied at once.
+    /// @dev Forgets what a superseded entry held: its dependencies and where its bytes were.
+    function _restart(StoredEntry storage e) private {
+        delete e.dependencies;
+        (e.firstChunk, e.blockNumber, e.chunkCount) = (address(0), 0, 0);
+    }
+
+    function _countOne(DataLayerStorage storage $) private {
+        unchecked {
+            ++$.entryCount;
+        }
+    }
+
+    function _linkAll(StoredEntry storage e, bytes32 id, bytes32[] calldata dependencies) private {
+        if (dependencies.length == 0) return;
+        DataLayerStorage storage $ = _dataLayerStorage();
+        for (uint256 i = 0; i < dependencies.length; ++i) {
+            bytes32 dependency = dependencies[i];
+            if (dependency == id || $.entries[dependency].status == Status.None) {
+                revert InvalidDependency(id, dependency);
+            }
+            for (uint256 j = 0; j < i; ++j) {
+                if (dependencies[j] == dependency) revert InvalidDependency(id, dependency);
+            }
+            emit DependencyAdded(id, dependency);
+        }
+        e.dependencies = dependencies;
     }
 
     function _link(StoredEntry storage e, bytes32 id, bytes32 dependency) private {

@@ -78,6 +78,14 @@ interface IDataLayer is IUpgradeable {
     /// @param size Length of the document in bytes.
     event EntryStored(bytes32 indexed id, address indexed creator, Storage mode, uint32 size);
 
+    /// @notice An entry was created Completed (`storeCompleted`): what `EntryStored` followed by
+    /// `StatusChanged(id, InProgress, Completed)` say, in one event.
+    /// @param id SHA-256 digest of the document.
+    /// @param creator The account that stored it.
+    /// @param mode Where its bytes are kept.
+    /// @param size Length of the document in bytes.
+    event EntryStoredCompleted(bytes32 indexed id, address indexed creator, Storage mode, uint32 size);
+
     /// @notice The bytes of a `Log` entry; the event is the storage.
     /// @param id SHA-256 digest of `content`.
     /// @param content The document's bytes.
@@ -169,8 +177,10 @@ interface IDataLayer is IUpgradeable {
     /// @param dependencies Existing entries this one depends on.
     function storeDigest(bytes32 digest, uint256 size, bytes32[] calldata dependencies) external;
 
-    /// @notice Stores `documents` in order and marks each Completed, in one call: the events are
-    /// those of `storeInLog`/`storeDigest` followed by `complete`. A document whose entry is
+    /// @notice Stores `documents` in order and marks each Completed, in one call. Each new entry
+    /// emits `EntryStoredCompleted` (where `storeInLog`/`storeDigest` followed by `complete` emit
+    /// `EntryStored` and `StatusChanged`), its `DependencyAdded` events and, for bytes, its
+    /// `EntryContent`; an entry started afresh reads as the same. A document whose entry is
     /// Completed already is skipped (a retried submission stores nothing twice); one InProgress
     /// by anyone is refused with `EntryExists` (its creator completes or cancels it first).
     /// Data writers only.

@@ -256,3 +256,76 @@ def test_the_regulator_cancels_the_entry_of_a_revoked_writer(
     assert data_layer.statusOf(sha(b"squatted")) == EntryStatus.CANCELLED
     data_layer.storeDigest(sha(b"squatted"), 8, [], sender=writer)
     assert data_layer.entry(sha(b"squatted")).creator == writer.address
+
+
+# --- storeCompleted: entries stored and completed in one call (issue 15) -----------------------
+
+
+def logged(content: bytes, dependencies=()):
+    return (sha(content), len(content), content, list(dependencies))
+
+
+def test_store_completed_writes_each_entry_whole(data_layer, writer, chain):
+    evidence = logged(b"completed evidence")
+    activity = logged(b"completed activity", [evidence[0]])
+    receipt = data_layer.storeCompleted([evidence, activity], sender=writer)
+    entry = data_layer.entry(activity[0])
+    assert (entry.creator, entry.status, entry.mode, entry.size, entry.dependencies) == (
+        writer.address,
+        EntryStatus.COMPLETED,
+        StorageMode.LOG,
+        len(activity[2]),
+        [evidence[0]],
+    )
+    assert entry.createdAt == chain.blocks[receipt.block_number].timestamp
+    assert entry.blockNumber == receipt.block_number
+
+
+def test_store_completed_counts_each_new_entry(data_layer, writer):
+    before = data_layer.entryCount()
+    digest_only = (sha(b"counted off chain"), 10, b"", [])
+    data_layer.storeCompleted([logged(b"counted 1"), digest_only], sender=writer)
+    assert data_layer.entryCount() == before + 2
+
+
+def test_store_completed_refuses_a_dependency_listed_twice(data_layer, writer):
+    evidence = logged(b"listed twice")
+    activity = logged(b"depends twice", [evidence[0], evidence[0]])
+    with ape.reverts(data_layer.InvalidDependency, id=activity[0], dependency=evidence[0]):
+        data_layer.storeCompleted([evidence, activity], sender=writer)
+
+
+def test_store_completed_refuses_a_dependency_on_itself(data_layer, writer):
+    content = b"depends on itself"
+    with ape.reverts(data_layer.InvalidDependency):
+        data_layer.storeCompleted([logged(content, [sha(content)])], sender=writer)
+
+
+def test_store_completed_refuses_a_dependency_that_does_not_exist(data_layer, writer):
+    with ape.reverts(data_layer.InvalidDependency):
+        data_layer.storeCompleted([logged(b"orphan", [sha(b"nowhere")])], sender=writer)
+
+
+def test_store_completed_starts_a_cancelled_entry_afresh(data_layer, writer, other_writer):
+    content = b"cancelled, then completed"
+    data_layer.storeInLog(b"old dependency", [], sender=other_writer)
+    data_layer.storeDigest(sha(content), 1, [sha(b"old dependency")], sender=other_writer)
+    data_layer.cancel(sha(content), sender=other_writer)
+    before = data_layer.entryCount()
+    receipt = data_layer.storeCompleted([logged(content)], sender=writer)
+    entry = data_layer.entry(sha(content))
+    assert (entry.creator, entry.status, entry.mode, entry.size, entry.dependencies) == (
+        writer.address,
+        EntryStatus.COMPLETED,
+        StorageMode.LOG,
+        len(content),
+        [],
+    )
+    assert entry.blockNumber == receipt.block_number
+    assert data_layer.entryCount() == before
+
+
+def test_store_completed_refuses_an_entry_in_progress(data_layer, writer, other_writer):
+    data_layer.storeInLog(b"in progress elsewhere", [], sender=other_writer)
+    with ape.reverts(data_layer.EntryExists):
+        data_layer.storeCompleted([logged(b"in progress elsewhere")], sender=writer)

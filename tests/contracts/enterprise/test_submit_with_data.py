@@ -49,17 +49,42 @@ def test_evidence_activity_and_record_go_in_one_transaction(carbon, layer, admin
     assert carbon.record(2023, index).dataStatus == EntryStatus.COMPLETED
 
 
-def test_the_entries_emit_what_storing_and_completing_them_apart_emits(
+def test_each_entry_emits_one_event_for_being_stored_completed_and_one_with_its_bytes(
     carbon, layer, admin, standards_set
 ):
     activity = logged(b'{"period": "2023-05"}')
     receipt = carbon.submitWithData([record(activity[0], standards_set)], [activity], sender=admin)
     [content] = layer.EntryContent.from_receipt(receipt)
-    [status] = layer.StatusChanged.from_receipt(receipt)
-    [stored] = layer.EntryStored.from_receipt(receipt)
+    [stored] = layer.EntryStoredCompleted.from_receipt(receipt)
     assert (content.id, content.content) == (activity[0], activity[2])
-    assert (status.previous, status.current) == (EntryStatus.IN_PROGRESS, EntryStatus.COMPLETED)
-    assert stored.creator == carbon.address
+    assert (stored.id, stored.creator, stored.mode, stored.size) == (
+        activity[0],
+        carbon.address,
+        2,  # Log
+        len(activity[2]),
+    )
+
+
+def test_entries_stored_completed_emit_neither_entry_stored_nor_status_changed(
+    carbon, layer, admin, standards_set
+):
+    activity = logged(b'{"period": "2023-06"}')
+    receipt = carbon.submitWithData(
+        [record(activity[0], standards_set, "六月")], [activity], sender=admin
+    )
+    assert layer.EntryStored.from_receipt(receipt) == []
+    assert layer.StatusChanged.from_receipt(receipt) == []
+
+
+def test_dependencies_are_emitted_in_order(carbon, layer, admin, standards_set):
+    first, second = logged(b"ledger 2023-06 a"), logged(b"ledger 2023-06 b")
+    activity = logged(b'{"period": "2023-06", "n": 2}', [first[0], second[0]])
+    receipt = carbon.submitWithData(
+        [record(activity[0], standards_set, "六月二")], [first, second, activity], sender=admin
+    )
+    links = [(e.id, e.dependency) for e in layer.DependencyAdded.from_receipt(receipt)]
+    assert links == [(activity[0], first[0]), (activity[0], second[0])]
+    assert list(layer.entry(activity[0]).dependencies) == [first[0], second[0]]
 
 
 def test_a_digest_only_document_keeps_its_size(carbon, layer, admin, standards_set):
@@ -78,7 +103,7 @@ def test_documents_completed_already_are_skipped(carbon, layer, admin, standards
         [record(activity[0], standards_set, "七月")], [evidence, activity], sender=admin
     )
     assert layer.entryCount() == count + 1
-    assert [e.id for e in layer.EntryStored.from_receipt(receipt)] == [activity[0]]
+    assert [e.id for e in layer.EntryStoredCompleted.from_receipt(receipt)] == [activity[0]]
 
 
 def test_bytes_that_do_not_hash_to_their_digest_are_refused(carbon, layer, admin, standards_set):
