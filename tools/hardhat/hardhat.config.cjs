@@ -37,7 +37,7 @@ module.exports = {
       // and ape's local networks send every transaction with the block's gas limit, as anvil
       // (which does not enforce that cap) accepts. The contracts are compiled for Cancun.
       hardfork: "prague",
-      // anvil's block gas limit; the largest deployment transaction uses about 5 M.
+      // anvil's block gas limit; the main job's largest transaction uses 14.4 M.
       blockGasLimit: 30_000_000,
       // The dev mnemonic ape's test accounts (dev:N) derive from; 10,000 ETH each, as anvil.
       accounts: {
