@@ -11,6 +11,11 @@ TOOLCHAIN := .toolchain
 # The local node's port: several clones on one machine each take their own (make demo NODE_PORT=8546).
 NODE_PORT ?= $(or $(CARBON_NODE_PORT),8545)
 export CARBON_NODE_PORT := $(NODE_PORT)
+# The local node's implementation: anvil (state kept in .chain/anvil-state.json) or hardhat
+# (Hardhat's node, EDR; keeps no state, so each start is an empty chain and the deploy redeploys).
+# Only the demo's node follows it: the tests start the nodes they need themselves.
+NODE ?= $(or $(CARBON_NODE),anvil)
+demo node-stop: export CARBON_NODE := $(NODE)
 NETWORK := ethereum:local:http://127.0.0.1:$(NODE_PORT)
 
 export SOLCX_BINARY_PATH := $(CURDIR)/$(TOOLCHAIN)/solcx
@@ -29,8 +34,10 @@ help:
 	@echo "make demo   start a local node, deploy the suite and the 24 industries' standards,"
 	@echo "            compute the sample enterprise, onboard four enterprises, submit and verify"
 	@echo "            their year, and run the compliance cycle"
+	@echo "            NODE=hardhat runs it on Hardhat's node instead of anvil (NODE_PORT=N: the"
+	@echo "            node's port, 8545 by default); make node-stop NODE=... stops that node"
 	@echo "make test   lint, slither (against slither.triage.json), and every test against a"
-	@echo "            real anvil node"
+	@echo "            real anvil node; the second-node smoke test also on Hardhat's node"
 	@echo "make bench  print the gas, storage and calculator benchmark tables"
 
 setup: $(VENV)/.synced node_modules/.package-lock.json $(TOOLCHAIN)/solcx/solc-v$(SOLC_VERSION) $(TOOLCHAIN)/bin/anvil

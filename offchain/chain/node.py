@@ -1,10 +1,15 @@
-"""The local anvil node the project runs: started in the background, state kept in a file.
+"""The local node the project runs in the background: anvil by default, or Hardhat's node.
 
-anvil comes from npm (`@foundry-rs/anvil`); `make setup` links its binary into
-`.toolchain/bin`. `--state` loads the file at start and writes it on exit, and
+Both come from npm (`make setup`): anvil from `@foundry-rs/anvil` (its binary linked into
+`.toolchain/bin`), Hardhat's node (EDR) from `hardhat`, configured by
+`tools/hardhat/hardhat.config.cjs`. Which one runs is a named choice, $CARBON_NODE (`make demo
+NODE=hardhat`, `carbon node --impl hardhat`); each keeps its own pid and log file in `.chain`.
+
+anvil keeps its state in a file: `--state` loads it at start and writes it on exit, and
 `--state-interval` writes it every few seconds, so a restart or a crash loses at most that much.
 anvil writes the file in place, so a node killed mid-write leaves it truncated; `start` checks
-the file first and keeps the last one that loaded as `anvil-state.json.bak`.
+the file first and keeps the last one that loaded as `anvil-state.json.bak`. Hardhat's node keeps
+no state: each start is an empty chain, and the deploy deploys afresh.
 """
 
 import json
@@ -14,18 +19,54 @@ import signal
 import socket
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from web3 import Web3
 
 from offchain.errors import ChainError
-from offchain.paths import CHAIN_DIR, TOOLCHAIN_BIN
+from offchain.paths import CHAIN_DIR, ROOT, TOOLCHAIN_BIN
 
 DEFAULT_PORT = 8545
 PORT_VARIABLE = "CARBON_NODE_PORT"
+IMPL_VARIABLE = "CARBON_NODE"
 # ape's `ethereum:local` network signs for chain 1337, so the long-running node uses that id.
 CHAIN_ID = 1337
+HARDHAT_CONFIG = ROOT / "tools" / "hardhat" / "hardhat.config.cjs"
+
+
+@dataclass(frozen=True)
+class NodeImpl:
+    """A node implementation: how to start it listening on a port, and whether it keeps state."""
+
+    name: str
+    # Keeps the chain in a file across restarts (`--state`); one that does not starts empty.
+    keeps_state: bool
+
+    def command(self, port: int) -> list[str]:
+        if self.name == "anvil":
+            return [_anvil(), "--port", str(port), "--chain-id", str(CHAIN_ID)]
+        # The chain id, hardfork, accounts and gas limit are in the config file.
+        return [
+            _hardhat(),
+            "--config",
+            str(HARDHAT_CONFIG),
+            "node",
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ]
+
+    def state_arguments(self, state_file: Path) -> list[str]:
+        return ["--state", str(state_file), "--state-interval", "2"] if self.keeps_state else []
+
+
+IMPLEMENTATIONS = {
+    "anvil": NodeImpl("anvil", keeps_state=True),
+    "hardhat": NodeImpl("hardhat", keeps_state=False),
+}
+DEFAULT_IMPL = "anvil"
 
 
 def configured_port() -> int:
@@ -37,14 +78,40 @@ def configured_port() -> int:
     return int(text)
 
 
+def configured_impl() -> str:
+    """The node implementation: $CARBON_NODE, else anvil."""
+    name = os.environ.get(IMPL_VARIABLE) or DEFAULT_IMPL
+    implementation(name)
+    return name
+
+
+def implementation(name: str) -> NodeImpl:
+    try:
+        return IMPLEMENTATIONS[name]
+    except KeyError:
+        raise ChainError(
+            f"{IMPL_VARIABLE}={name!r} is not a node implementation; "
+            f"choose one of {', '.join(IMPLEMENTATIONS)}"
+        ) from None
+
+
 @dataclass(frozen=True)
 class LocalNode:
-    """Where the node's files live and where it listens."""
+    """Where the node's files live, where it listens, and which implementation it is."""
 
     directory: Path = CHAIN_DIR
     port: int = field(default_factory=configured_port)
     # A throwaway node (a benchmark's) keeps no state: anvil rewrites the whole file each time.
     persist: bool = True
+    impl: str = field(default_factory=configured_impl)
+
+    @property
+    def implementation(self) -> NodeImpl:
+        return implementation(self.impl)
+
+    @property
+    def keeps_state(self) -> bool:
+        return self.persist and self.implementation.keeps_state
 
     @property
     def url(self) -> str:
@@ -60,11 +127,15 @@ class LocalNode:
 
     @property
     def pid_file(self) -> Path:
-        return self.directory / "anvil.pid"
+        return self.directory / f"{self.impl}.pid"
 
     @property
     def log_file(self) -> Path:
-        return self.directory / "anvil.log"
+        return self.directory / f"{self.impl}.log"
+
+    def command(self) -> list[str]:
+        state = self.implementation.state_arguments(self.state_file) if self.persist else []
+        return self.implementation.command(self.port) + state
 
     def is_up(self) -> bool:
         try:
@@ -81,7 +152,7 @@ class LocalNode:
 
     def ours(self) -> bool:
         """Whether the node on the port is the one this project started from this folder: its
-        pid file names a live anvil listening on this port (with this state file)."""
+        pid file names a live process run with this node's arguments (port, state file)."""
         pid = self.pid()
         if pid is None:
             return False
@@ -89,27 +160,19 @@ class LocalNode:
             args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
         except OSError:  # no /proc: the pid file is all there is
             return True
-        mine = ["--port", str(self.port)]
-        if self.persist:
-            mine += ["--state", str(self.state_file)]
-        return all(a in args for a in mine)
+        return all(a in args for a in self.command()[1:])
 
-    def start(self, timeout: float = 20.0) -> bool:
-        """Starts anvil unless this project's node already answers; returns whether it started
-        one. A node someone else started on the port is never taken for this project's."""
+    def start(self, timeout: float = 30.0) -> bool:
+        """Starts the node unless this project's node already answers; returns whether it
+        started one. A node someone else started on the port is never taken for this project's."""
         if self.is_up():
             if self.ours():
                 return False
-            raise ChainError(
-                f"a node this project did not start answers at {self.url}; stop it, or run this "
-                f"project's node on another port: `carbon node --port N start` "
-                f"(or {PORT_VARIABLE}=N)"
-            )
+            raise ChainError(self._foreign())
         self.directory.mkdir(parents=True, exist_ok=True)
-        command = [_anvil(), "--port", str(self.port), "--chain-id", str(CHAIN_ID)]
-        if self.persist:
+        if self.keeps_state:
             self._keep_loadable_state()
-            command += ["--state", str(self.state_file), "--state-interval", "2"]
+        command = self.command()
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
                 command,
@@ -117,19 +180,34 @@ class LocalNode:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                # Hardhat asks about telemetry on first use; a background node cannot answer.
+                env={**os.environ, "HARDHAT_DISABLE_TELEMETRY_PROMPT": "true"},
             )
         self.pid_file.write_text(str(process.pid))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise ChainError(
-                    f"anvil exited with code {process.returncode}; see {self.log_file}"
+                    f"{self.impl} exited with code {process.returncode}; see {self.log_file}"
                 )
             if self.is_up():
                 return True
             time.sleep(0.2)
         raise ChainError(
-            f"anvil did not answer on {self.url} within {timeout:.0f} s; see {self.log_file}"
+            f"{self.impl} did not answer on {self.url} within {timeout:.0f} s; see {self.log_file}"
+        )
+
+    def _foreign(self) -> str:
+        for other in IMPLEMENTATIONS:
+            if other != self.impl and replace(self, impl=other).ours():
+                return (
+                    f"this project's {other} node answers at {self.url}; stop it first "
+                    f"(`carbon node --impl {other} stop`) or run {self.impl} on another port"
+                )
+        return (
+            f"a node this project did not start answers at {self.url}; stop it, or run this "
+            f"project's node on another port: `carbon node --port N start` "
+            f"(or {PORT_VARIABLE}=N)"
         )
 
     def _keep_loadable_state(self) -> None:
@@ -144,7 +222,7 @@ class LocalNode:
         self.backup_file.write_bytes(state)
 
     def stop(self, timeout: float = 20.0) -> bool:
-        """Stops the node this project started (its state is written on exit)."""
+        """Stops the node this project started (anvil writes its state on exit)."""
         pid = self.pid()
         if pid is None or not self.ours():
             return False
@@ -193,3 +271,10 @@ def _anvil() -> str:
         if candidate and Path(candidate).exists():
             return str(candidate)
     raise ChainError("anvil is not installed; run `make setup`")
+
+
+def _hardhat() -> str:
+    cli = ROOT / "node_modules" / ".bin" / "hardhat"
+    if not cli.exists():
+        raise ChainError("Hardhat is not installed; run `make setup`")
+    return str(cli)

@@ -1,4 +1,4 @@
-"""`carbon node`: the local anvil node the project runs."""
+"""`carbon node`: the local node the project runs (anvil, or Hardhat's)."""
 
 import sys
 from typing import TYPE_CHECKING
@@ -7,6 +7,11 @@ import click
 
 if TYPE_CHECKING:
     from offchain.chain.node import LocalNode
+
+IMPLEMENTATIONS = (
+    "anvil",
+    "hardhat",
+)  # offchain.chain.node.IMPLEMENTATIONS, without importing web3
 
 
 @click.group()
@@ -18,16 +23,30 @@ if TYPE_CHECKING:
     show_default=True,
     help="Port of this project's node (env CARBON_NODE_PORT); the deploy and the CLI follow it.",
 )
+@click.option(
+    "--impl",
+    type=click.Choice(IMPLEMENTATIONS),
+    envvar="CARBON_NODE",
+    default="anvil",
+    show_default=True,
+    help="Node implementation (env CARBON_NODE): anvil keeps its state in "
+    ".chain/anvil-state.json; Hardhat's node keeps none (each start is an empty chain).",
+)
 @click.pass_context
-def node(ctx: click.Context, port: int) -> None:
-    """The local anvil node (state kept in .chain/anvil-state.json)."""
+def node(ctx: click.Context, port: int, impl: str) -> None:
+    """The local node: anvil (state kept in .chain/anvil-state.json) or Hardhat's."""
     ctx.meta["node_port"] = port
+    ctx.meta["node_impl"] = impl
 
 
 def _local(ctx: click.Context) -> "LocalNode":
     from offchain.chain.node import LocalNode
 
-    return LocalNode(port=ctx.meta["node_port"])
+    return LocalNode(port=ctx.meta["node_port"], impl=ctx.meta["node_impl"])
+
+
+def _kept(local: "LocalNode") -> str:
+    return f"state {local.state_file}" if local.keeps_state else "no state kept"
 
 
 @node.command("start")
@@ -37,15 +56,15 @@ def node_start(ctx: click.Context) -> None:
     local = _local(ctx)
     started = local.start()
     click.echo(
-        f"{'started' if started else 'already running:'} anvil at {local.url} "
-        f"(state {local.state_file})"
+        f"{'started' if started else 'already running:'} {local.impl} at {local.url} "
+        f"({_kept(local)})"
     )
 
 
 @node.command("stop")
 @click.pass_context
 def node_stop(ctx: click.Context) -> None:
-    """Stop the node this project started; its state is written to disk."""
+    """Stop the node this project started; anvil writes its state to disk."""
     stopped = _local(ctx).stop()
     click.echo("stopped" if stopped else "no node started by this project is running")
 
@@ -61,7 +80,12 @@ def node_status(ctx: click.Context, as_json: bool) -> None:
 
     local = _local(ctx)
     up = local.is_up()
-    status: dict[str, object] = {"url": local.url, "up": up, "state_file": str(local.state_file)}
+    status: dict[str, object] = {
+        "url": local.url,
+        "impl": local.impl,
+        "up": up,
+        "state_file": str(local.state_file) if local.keeps_state else None,
+    }
     if up:
         w3 = Web3(Web3.HTTPProvider(local.url))
         status.update(ours=local.ours(), chain_id=w3.eth.chain_id, block=w3.eth.block_number)
@@ -70,9 +94,9 @@ def node_status(ctx: click.Context, as_json: bool) -> None:
     elif not up:
         click.echo(f"no node at {local.url}")
     else:
-        whose = "this project's" if status["ours"] else "NOT started by this project"
+        whose = f"this project's {local.impl}" if status["ours"] else "NOT started by this project"
         click.echo(
-            f"anvil at {local.url} ({whose}), chain {status['chain_id']}, block {status['block']}"
+            f"node at {local.url} ({whose}), chain {status['chain_id']}, block {status['block']}"
         )
     if not up:
         sys.exit(1)

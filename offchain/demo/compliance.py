@@ -9,8 +9,9 @@ rejected with the numbers, applies again at the cap and is fulfilled; the steel 
 acknowledges: the alarms name it, and once chain time passes the deadline it is declared
 defaulted with its shortfall.
 
-Chain time is moved (anvil's `evm_increaseTime`), so this runs on a local development chain
-only. Every step reads where the cycle stands first, so running the demo again sends nothing.
+Chain time is moved (`evm_increaseTime`, as anvil and Hardhat's node answer it), so this runs on a
+local development chain only. Every step reads where the cycle stands first, so running the demo
+again sends nothing.
 """
 
 import json
