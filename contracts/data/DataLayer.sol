@@ -167,15 +167,17 @@ contract DataLayer is Upgradeable, IDataLayer {
 
     /// @inheritdoc IDataLayer
     function entry(bytes32 id) external view returns (Entry memory view_) {
-        StoredEntry storage e = _existing(id);
-        view_.creator = e.creator;
-        view_.createdAt = e.createdAt;
-        view_.status = e.status;
-        view_.mode = e.mode;
-        view_.size = e.size;
-        view_.blockNumber = e.blockNumber;
-        view_.dependencies = e.dependencies;
-        if (e.mode == Storage.State) view_.chunks = _chunks(e);
+        return _view(_existing(id));
+    }
+
+    /// @inheritdoc IDataLayer
+    function entries(bytes32[] calldata ids) external view returns (Entry[] memory views) {
+        views = new Entry[](ids.length);
+        DataLayerStorage storage $ = _dataLayerStorage();
+        for (uint256 i = 0; i < ids.length; ++i) {
+            StoredEntry storage e = $.entries[ids[i]];
+            if (e.status != Status.None) views[i] = _view(e);
+        }
     }
 
     /// @inheritdoc IDataLayer
@@ -318,6 +320,18 @@ contract DataLayer is Upgradeable, IDataLayer {
     function _existing(bytes32 id) private view returns (StoredEntry storage e) {
         e = _dataLayerStorage().entries[id];
         if (e.status == Status.None) revert EntryNotFound(id);
+    }
+
+    /// @dev An entry as `entry` and `entries` return it.
+    function _view(StoredEntry storage e) private view returns (Entry memory view_) {
+        view_.creator = e.creator;
+        view_.createdAt = e.createdAt;
+        view_.status = e.status;
+        view_.mode = e.mode;
+        view_.size = e.size;
+        view_.blockNumber = e.blockNumber;
+        view_.dependencies = e.dependencies;
+        if (e.mode == Storage.State) view_.chunks = _chunks(e);
     }
 
     /// @dev Follows the links: every chunk but the last ends with the address of the next.

@@ -207,6 +207,13 @@ interface IDataLayer is IUpgradeable {
     /// @return view_ Creator, time, status, mode, size, where its bytes are, dependencies.
     function entry(bytes32 id) external view returns (Entry memory view_);
 
+    /// @notice The entries stored under `ids`, in order, in one call (a verifier reads a year's
+    /// documents at once); an id with no entry yields an Entry whose status is None, instead of
+    /// reverting the whole call.
+    /// @param ids The entries' digests.
+    /// @return views Each as `entry` returns it, or all zero with status None.
+    function entries(bytes32[] calldata ids) external view returns (Entry[] memory views);
+
     /// @notice Status of entry `id` (None when it does not exist).
     /// @param id The entry's digest.
     /// @return The entry's status.

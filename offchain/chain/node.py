@@ -104,6 +104,8 @@ class LocalNode:
     # A throwaway node (a benchmark's) keeps no state: anvil rewrites the whole file each time.
     persist: bool = True
     impl: str = field(default_factory=configured_impl)
+    # Further command-line options of the implementation (a benchmark's node: bigger blocks).
+    options: tuple[str, ...] = ()
 
     @property
     def implementation(self) -> NodeImpl:
@@ -135,7 +137,7 @@ class LocalNode:
 
     def command(self) -> list[str]:
         state = self.implementation.state_arguments(self.state_file) if self.persist else []
-        return self.implementation.command(self.port) + state
+        return self.implementation.command(self.port) + state + list(self.options)
 
     def is_up(self) -> bool:
         try:

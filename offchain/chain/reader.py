@@ -716,6 +716,8 @@ def _encode_arguments(types: Sequence[str], args: Sequence[Any]) -> bytes:
             words.append(bytes(12) + bytes.fromhex(value[2:]))
         elif abi_type == "bytes32" and isinstance(value, bytes) and len(value) == 32:
             words.append(value)
+        elif abi_type == "bytes32[]" and len(types) == 1 and all(_word32(v) for v in value):
+            words += [(32).to_bytes(32, "big"), len(value).to_bytes(32, "big"), *map(bytes, value)]
         else:
             return encode(types, list(args))
     return b"".join(words)
@@ -723,3 +725,7 @@ def _encode_arguments(types: Sequence[str], args: Sequence[Any]) -> bytes:
 
 def _bound(uint_type: str) -> int:
     return 1 << int(uint_type[4:] or 256)
+
+
+def _word32(value: Any) -> bool:
+    return isinstance(value, bytes) and len(value) == 32

@@ -4,14 +4,15 @@
    enterprise's address, which follows from its credit code (`chain.addresses`),
    `EnterpriseFactory.enterpriseOf(code)` to confirm that address (only until it is confirmed
    once), and `eth_blockNumber`: every later read is made at that block.
-2. `DataLayer.entry()` of every record's activity document and rectification evidence,
-   `CarbonIndex.resolveStandardsSet(id)` of every standards set not yet cached, for a year
+2. `DataLayer.entries()` of every record's activity document and rectification evidence (one
+   call per enterprise-year), `CarbonIndex.resolveStandardsSet(id)` of every standards set not
+   yet cached, for a year
    with invalid records one `eth_getLogs` for their `RecordInvalidated` events (the reasons),
    and, when verifying with a key, one `eth_getLogs` for the KeyDirectory's `AccessGranted`
    events to that key's address (the data keys of encrypted documents granted to it) and
    `KeyDirectory.isRevoked`.
-3. `eth_getCode` of the chunks of every standards document not cached, `DataLayer.entry()` of
-   every evidence entry the activity entries depend on, and per DataLayer one `eth_getLogs` for
+3. `eth_getCode` of the chunks of every standards document not cached, `DataLayer.entries()`
+   of the evidence the activity entries depend on, and per DataLayer one `eth_getLogs` for
    the `EntryContent` events of all the documents still needed (topic1 = the list of digests).
 
 Entries kept only as digests (`DigestOnly`) come from the content store. Every byte string is
@@ -19,7 +20,8 @@ checked against its SHA-256 digest before it is kept (in the reader's document c
 standards sets are cached by id and finished entries (Completed or Cancelled never change) by
 digest, so later enterprise-years read less. A fourth round trip happens only when something is
 not where the three rounds look: a `Log` entry outside the range a node accepts, evidence kept
-in state. Nothing here raises for a missing or wrong document; it records why, for the checks.
+in state, or a DataLayer older than `entries` (an `entry` call each). Nothing here raises for a
+missing or wrong document; it records why, for the checks.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,6 +34,7 @@ from offchain.chain.addresses import predicted_enterprise
 from offchain.chain.bindings import (
     EnterpriseContracts,
     Entry,
+    EntryStatus,
     Profile,
     Record,
     ResolvedStandard,
@@ -106,6 +109,12 @@ class YearReads:
         self.finished: dict[tuple[str, str], Entry] = {}  # (layer, digest) -> final entry
         self.confirmed: dict[str, tuple[str, str]] = {}  # credit code -> (carbon, layer)
         self.code: dict[str, bytes] = {}
+        # Entries of DataLayers that could not answer `entries`, read one by one after a round;
+        # all of them when the deployment's DataLayer ABI has no `entries`.
+        self.older: list[tuple[YearData, list[str]]] = []
+        self.batched_entries = any(
+            item.get("name") == "entries" for item in reader.manifest.abi("DataLayer")
+        )
 
     @property
     def documents(self) -> dict[str, bytes]:
@@ -242,6 +251,7 @@ class YearReads:
             )
             handlers.append(lambda answer, set_id=set_id: self._take_set(set_id, answer))
         self._send(requests, handlers)
+        self._one_by_one()
 
     def _take_invalidations(self, y: YearData, answer: dict[str, Any]) -> None:
         if "error" in answer:
@@ -307,6 +317,7 @@ class YearReads:
                 requests.append(_logs(y.layer, needed, low, high))
                 handlers.append(lambda answer, y=y: self._take_logs(y, answer))
         self._send(requests, handlers)
+        self._one_by_one()
         self._fallback(years)
 
     # -- after the rounds: the store, and what was not where the rounds looked ---------------
@@ -393,14 +404,30 @@ class YearReads:
     def _entries(
         self, y: YearData, digests: Iterable[str], requests: list[Request], handlers: list[Handler]
     ) -> None:
-        for digest in digests:
-            if not self._cached_entry(y, digest):
+        """One `DataLayer.entries` call for the entries of `y` not cached."""
+        wanted = [d for d in digests if not self._cached_entry(y, d)]
+        if wanted and not self.batched_entries:
+            self.older.append((y, wanted))
+        elif wanted:
+            ids = [bytes.fromhex(d[2:]) for d in wanted]
+            requests.append(self._call("DataLayer", y.layer, "entries", ids, block=y.block))
+            handlers.append(lambda answer, y=y, w=wanted: self._take_entries(y, w, answer))
+
+    def _one_by_one(self) -> None:
+        """The entries a DataLayer without `entries` (one before 1.3.0) could not give at once:
+        an `entry` call each, in one more round trip."""
+        requests: list[Request] = []
+        handlers: list[Handler] = []
+        for y, digests in self.older:
+            for digest in digests:
                 requests.append(
                     self._call(
                         "DataLayer", y.layer, "entry", bytes.fromhex(digest[2:]), block=y.block
                     )
                 )
                 handlers.append(lambda answer, y=y, d=digest: self._take_entry(y, d, answer))
+        self.older = []
+        self._send(requests, handlers)
 
     def _code(
         self, chunks: Iterable[str], block: int, requests: list[Request], handlers: list[Handler]
@@ -409,12 +436,31 @@ class YearReads:
             requests.append(("eth_getCode", [chunk, hex(block)]))
             handlers.append(lambda answer, chunk=chunk: self._take_code(chunk, answer))
 
+    def _take_entries(self, y: YearData, digests: list[str], answer: dict[str, Any]) -> None:
+        try:
+            raw = self.reader.decode("DataLayer", "entries", answer)
+        except ChainError:  # RevertError included: a DataLayer without `entries`
+            self.older.append((y, digests))
+            return
+        if len(raw) != len(digests):
+            self.older.append((y, digests))
+            return
+        for digest, fields in zip(digests, raw, strict=True):
+            entry = Entry.decode(fields)
+            if entry.status is EntryStatus.NONE:
+                y.entry_errors[digest] = f"DataLayer {y.layer} has no entry {digest}"
+            else:
+                self._keep_entry(y, digest, entry)
+
     def _take_entry(self, y: YearData, digest: str, answer: dict[str, Any]) -> None:
         try:
             entry = Entry.decode(self.reader.decode("DataLayer", "entry", answer))
         except RevertError as exc:
             y.entry_errors[digest] = f"DataLayer {y.layer} has no entry {digest} ({exc})"
             return
+        self._keep_entry(y, digest, entry)
+
+    def _keep_entry(self, y: YearData, digest: str, entry: Entry) -> None:
         y.entries[digest] = entry
         if entry.status.final:
             self.finished[(y.layer, digest)] = entry

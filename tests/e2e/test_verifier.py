@@ -191,6 +191,18 @@ def test_one_enterprise_year_reads_the_chain_in_three_round_trips(
     assert again.passed
 
 
+def test_a_deployment_whose_data_layer_predates_entries_reads_one_entry_at_a_time(
+    clean, reader, store, chain
+):
+    older = copy.deepcopy(reader.manifest)
+    older.abis["DataLayer"] = [i for i in older.abis["DataLayer"] if i.get("name") != "entries"]
+    provider = ChainReader(chain.provider.uri, older, store)
+    report = Verifier(provider).verify(CLEAN, vs.YEAR)
+    assert report.passed, report.summary()
+    # the activity entries and then their evidence, each in one more round trip
+    assert provider.round_trips == 5
+
+
 def _comparable(report) -> dict:
     shown = report.to_json()
     for measured in ("seconds", "round_trips", "shared_with"):
@@ -435,7 +447,7 @@ def test_a_record_without_a_data_entry_fails(fresh, reader, tx, verifier):
     digest = "0x" + "ab" * 32
     vs.RawWriter(reader, tx, fresh).submit(digest, "无数据", 1, set_id)
     check = failure(verifier().verify(fresh, vs.YEAR), "record.data")
-    assert f"has no entry {digest} (EntryNotFound(id={digest}))" in check.reason
+    assert check.reason.endswith(f"has no entry {digest}")
 
 
 def test_a_record_naming_an_unknown_standards_set_fails(fresh, backend, reader, tx, verifier):

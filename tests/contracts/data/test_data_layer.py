@@ -7,6 +7,8 @@ import pytest
 
 from offchain.chain.bindings import EntryStatus, StorageMode
 
+ZERO = "0x" + "00" * 20
+
 
 def sha(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
@@ -167,6 +169,25 @@ def test_finished_entries_do_not_change(data_layer, writer, first):
 def test_unknown_entries_are_reported_as_such(data_layer):
     with ape.reverts(data_layer.EntryNotFound):
         data_layer.entry(sha(b"never stored"))
+
+
+def test_entries_reads_many_entries_in_order_as_entry_does(data_layer, writer):
+    data_layer.storeInState(b"evidence", [], sender=writer)
+    data_layer.storeInLog(b"activity", [sha(b"evidence")], sender=writer)
+    data_layer.storeDigest(sha(b"kept off chain"), 99, [], sender=writer)
+    ids = [sha(b"kept off chain"), sha(b"activity"), sha(b"evidence")]
+    assert list(data_layer.entries(ids)) == [data_layer.entry(i) for i in ids]
+
+
+def test_entries_gives_an_empty_entry_for_an_unknown_id_without_reverting(data_layer, writer):
+    data_layer.storeInLog(b"known", [], sender=writer)
+    known, unknown = data_layer.entries([sha(b"known"), sha(b"never stored")])
+    assert known.status == EntryStatus.IN_PROGRESS
+    assert (unknown.status, unknown.creator, unknown.size) == (EntryStatus.NONE, ZERO, 0)
+
+
+def test_entries_of_no_ids_is_empty(data_layer):
+    assert list(data_layer.entries([])) == []
 
 
 def test_entry_count_counts_every_mode(data_layer, writer):
