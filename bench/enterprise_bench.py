@@ -161,11 +161,10 @@ def _month(work: Path, month: int, year: int = 2023) -> tuple[Path, list[Path]]:
 
 def main(argv: list[str] | None = None) -> None:
     """Prints the rows measured on a throwaway anvil (nothing is written)."""
-    from ape import accounts, networks, project
+    from ape import networks
     from ape.logging import logger
 
-    from bench.run import print_table
-    from offchain.actions.deploy import SuiteDeployer, seed_documents
+    from bench.run import print_table, small_suite
     from offchain.chain.node import LocalNode, free_port
 
     parser = argparse.ArgumentParser(prog="python -m bench.enterprise_bench")
@@ -177,15 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     node.start()
     try:
         with networks.parse_network_choice(f"ethereum:local:{node.url}") as provider:
-            deployer = SuiteDeployer(
-                project,
-                accounts.test_accounts[0],
-                Manifest("bench", provider.chain_id, None),
-                FolderStore(work / "store"),
-                provider.get_code,
-            )
-            used = ("GB_calculate_", "GB_01_")  # the calculation code and industry 01
-            deployer.deploy(s for s in seed_documents() if s.name.startswith(used))
+            deployer = small_suite(provider, FolderStore(work / "store"))
             measured = rows(provider.uri, deployer.manifest, work / "enterprise")
     finally:
         node.stop()

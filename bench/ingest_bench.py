@@ -274,15 +274,13 @@ def durability(db_url: str, readings: Sequence[Reading], tally: Tally) -> Durabi
 
 def _deploy(work: Path) -> tuple[Path, str, Callable[[], None]]:
     """A fresh anvil with the suite, an enterprise and its devices: (manifest, code, stop)."""
-    from ape import accounts, networks, project
+    from ape import networks
     from ape.logging import logger
 
-    from bench.run import fresh_node
+    from bench.run import fresh_node, small_suite
     from offchain.actions import onboarding
-    from offchain.actions.deploy import SuiteDeployer, seed_documents
     from offchain.chain.accounts import dev_account
     from offchain.chain.bindings import Onboarding
-    from offchain.chain.manifest import Manifest
     from offchain.chain.reader import ChainReader
     from offchain.chain.transact import Transactor
     from offchain.core.credit_code import with_check
@@ -295,15 +293,7 @@ def _deploy(work: Path) -> tuple[Path, str, Callable[[], None]]:
     code = with_check("91110000MA0BENCH1")
     try:
         with networks.parse_network_choice(f"ethereum:local:{node.url}") as provider:
-            deployer = SuiteDeployer(
-                project,
-                accounts.test_accounts[0],
-                Manifest("bench", provider.chain_id, node.url),
-                FolderStore(work / "store"),
-                provider.get_code,
-            )
-            wanted = ("GB_calculate_", "GB_01_")
-            deployer.deploy(s for s in seed_documents() if s.name.startswith(wanted))
+            deployer = small_suite(provider, FolderStore(work / "store"))
         manifest = work / "deployment.json"
         deployer.manifest.save(manifest)
         reader = ChainReader(node.url, deployer.manifest)

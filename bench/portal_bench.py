@@ -29,13 +29,11 @@ TARGET_SECONDS = 2.0
 
 
 def main() -> None:
-    from ape import accounts, networks, project
+    from ape import networks
     from ape.logging import logger
 
     from bench import verify_bench
-    from bench.run import fresh_node
-    from offchain.actions.deploy import SuiteDeployer, seed_documents
-    from offchain.chain.manifest import Manifest
+    from bench.run import fresh_node, small_suite
     from offchain.chain.reader import ChainReader
     from offchain.chain.transact import Transactor
     from offchain.core.store import FolderStore
@@ -50,15 +48,7 @@ def main() -> None:
     node.start()
     try:
         with networks.parse_network_choice(f"ethereum:local:{node.url}") as provider:
-            deployer = SuiteDeployer(
-                project,
-                accounts.test_accounts[0],
-                Manifest("bench", provider.chain_id, node.url),
-                store,
-                provider.get_code,
-            )
-            wanted = ("GB_calculate_", "GB_01_")
-            deployer.deploy(s for s in seed_documents() if s.name.startswith(wanted))
+            deployer = small_suite(provider, store)
         reader = ChainReader(node.url, deployer.manifest, store)
         started = time.perf_counter()
         verify_bench._generate(reader, Transactor(reader.w3, reader.errors), ENTERPRISES)

@@ -62,16 +62,14 @@ def _submit_year(work: Path, backend: Any, code: str) -> None:
 
 
 def main() -> None:
-    from ape import accounts, networks, project
+    from ape import networks
     from ape.logging import logger
 
-    from bench.run import fresh_node
+    from bench.run import fresh_node, small_suite
     from offchain.actions import onboarding
-    from offchain.actions.deploy import SuiteDeployer, seed_documents
     from offchain.actions.enterprise import EnterpriseBackend
     from offchain.chain.accounts import dev_account
     from offchain.chain.bindings import Onboarding
-    from offchain.chain.manifest import Manifest
     from offchain.chain.reader import ChainReader
     from offchain.chain.transact import Transactor
     from offchain.core.credit_code import with_check
@@ -89,15 +87,7 @@ def main() -> None:
     store = FolderStore(work / "store")
     try:
         with networks.parse_network_choice(f"ethereum:local:{node.url}") as provider:
-            deployer = SuiteDeployer(
-                project,
-                accounts.test_accounts[0],
-                Manifest("bench", provider.chain_id, node.url),
-                store,
-                provider.get_code,
-            )
-            wanted = ("GB_calculate_", "GB_01_")
-            deployer.deploy(s for s in seed_documents() if s.name.startswith(wanted))
+            deployer = small_suite(provider, store)
         reader = ChainReader(node.url, deployer.manifest, store)
         tx = Transactor(reader.w3, reader.errors)
         admin = dev_account(3)

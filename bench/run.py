@@ -55,6 +55,23 @@ def gas_row(w3: Any, name: str, receipt: Any) -> Row:
     }
 
 
+# What the enterprise, portal, ingest and report benchmarks need: the code and industry 01.
+SMALL_SUITE = ("GB_calculate_", "GB_01_")
+
+
+def small_suite(provider: Any, store: FolderStore) -> SuiteDeployer:
+    """The suite with the code and industry 01's standards, deployed through `provider`."""
+    deployer = SuiteDeployer(
+        project,
+        accounts.test_accounts[0],
+        Manifest("bench", provider.chain_id, provider.uri),
+        store,
+        provider.get_code,
+    )
+    deployer.deploy(s for s in seed_documents() if s.name.startswith(SMALL_SUITE))
+    return deployer
+
+
 def deployment_rows(regulator: Any, store_dir: Path, provider: Any) -> tuple[list[Row], Any]:
     started = time.perf_counter()
     deployer = SuiteDeployer(

@@ -19,6 +19,7 @@ from ape.logging import LogLevel, logger
 
 from offchain.actions.deploy import SuiteDeployer
 from offchain.actions.upgrade_safety import UpgradeSafetyError
+from offchain.chain import traces
 from offchain.chain.manifest import Manifest, default_manifest_path
 from offchain.core.store import FolderStore
 from offchain.errors import NotDeployedError
@@ -45,6 +46,7 @@ def cli(network, provider, account, manifest_path):
             raise click.UsageError("name the deployer with --account on a non-local network")
         account = accounts.test_accounts[0]
     target = manifest_path or default_manifest_path(network.name)
+    traces.adapt(provider)
     manifest = _manifest(target, network, provider)
     # The build-info of what the deployment runs: the next upgrade's storage layout is checked
     # against it, and refused (before any transaction) when incompatible.
@@ -73,12 +75,14 @@ def _manifest(path: Path, network, provider) -> Manifest:
         manifest = Manifest.load(path)
     except NotDeployedError:
         manifest = None
-    if manifest is None or manifest.chain_id != chain.chain_id:
+    genesis = provider.web3.eth.get_block(0)["hash"].to_0x_hex()
+    if manifest is None or not manifest.belongs_to(chain.chain_id, genesis):
         manifest = Manifest(
             network=f"{network.ecosystem.name}:{network.name}",
             chain_id=chain.chain_id,
             rpc=None,
         )
+    manifest.genesis = genesis
     # The node the deployment was read or made on is where the CLI reads it (a port may move).
     manifest.rpc = getattr(provider, "uri", None)
     return manifest

@@ -28,6 +28,15 @@ class Manifest:
     contracts: dict[str, ContractRecord] = field(default_factory=dict)
     implementations: dict[str, str] = field(default_factory=dict)
     abis: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Hash of the chain's block 0: a node that keeps no state (Hardhat's) starts a new chain with
+    # the same id each time, where the same contracts land at the same addresses in another
+    # order; the deploy starts afresh on a chain that is not this one.
+    genesis: str | None = None
+
+    def belongs_to(self, chain_id: int, genesis: str) -> bool:
+        """Whether this manifest describes the chain with this id and block 0 (one written before
+        block 0 was recorded: by its id alone)."""
+        return self.chain_id == chain_id and self.genesis in (None, genesis)
 
     def address(self, name: str) -> str:
         try:

@@ -9,6 +9,7 @@ from e2e_support import ADMIN, WRITER, contracts, onboard
 
 from offchain.actions.deploy import SuiteDeployer
 from offchain.actions.enterprise import EnterpriseBackend, Outcome, Submission
+from offchain.chain import traces
 from offchain.chain.manifest import Manifest
 from offchain.chain.node import CHAIN_ID, IMPLEMENTATIONS, LocalNode, free_port
 from offchain.chain.reader import ChainReader
@@ -45,6 +46,7 @@ def store(node, tmp_path_factory):
 @pytest.fixture(scope="module")
 def deployer(node, seeds, store):
     with networks.parse_network_choice(f"ethereum:local:{node.url}") as provider:
+        traces.adapt(provider)
         deployer = SuiteDeployer(
             project,
             accounts.test_accounts[0],
