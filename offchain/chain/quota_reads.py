@@ -196,10 +196,12 @@ def _event(log: dict[str, Any], timestamp: int) -> QuotaEvent | None:
     topics, data = log["topics"], bytes.fromhex(log["data"][2:])
     block, index = int(log["blockNumber"], 16), int(log["logIndex"], 16)
     transaction = log["transactionHash"]
-    if topics[0] == ISSUED_TOPIC:
-        (amount,) = decode(["uint64"], data)
+    if topics[0] in (ISSUED_TOPIC, SURRENDERED_TOPIC):
+        # Both: year, enterprise and account indexed; a surrender also says who surrendered.
+        issued = topics[0] == ISSUED_TOPIC
+        amount, *by = decode(["uint64"] if issued else ["uint64", "address"], data)
         return QuotaEvent(
-            "issued",
+            "issued" if issued else "surrendered",
             block,
             timestamp,
             transaction,
@@ -208,20 +210,7 @@ def _event(log: dict[str, Any], timestamp: int) -> QuotaEvent | None:
             int(topics[1], 16),
             _address(topics[2]),
             _address(topics[3]),
-        )
-    if topics[0] == SURRENDERED_TOPIC:
-        amount, by = decode(["uint64", "address"], data)
-        return QuotaEvent(
-            "surrendered",
-            block,
-            timestamp,
-            transaction,
-            index,
-            amount,
-            int(topics[1], 16),
-            _address(topics[2]),
-            _address(topics[3]),
-            by=to_checksum_address(by),
+            by=to_checksum_address(by[0]) if by else None,
         )
     sender, recipient = _address(topics[1]), _address(topics[2])
     if ZERO_ADDRESS in (sender.lower(), recipient.lower()):

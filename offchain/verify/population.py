@@ -30,10 +30,11 @@ def reporting(reader: ChainReader, year: int, only: Sequence[str] = ()) -> Repor
         for function in ("profile", "recordYears")
     ]
     answers = reader.batch(requests)
+    wanted = set(only)
     found, missing = [], []
     for profile, years in zip(answers[0::2], answers[1::2], strict=True):
         code = Profile.decode(reader.decode(CARBON, "profile", profile)).credit_code
-        if only and code not in only:
+        if wanted and code not in wanted:
             continue
         (found if year in reader.decode(CARBON, "recordYears", years) else missing).append(code)
     return Reporting(found, missing)

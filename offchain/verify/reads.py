@@ -6,11 +6,10 @@
    once), and `eth_blockNumber`: every later read is made at that block.
 2. `DataLayer.entries()` of every record's activity document and rectification evidence (one
    call per enterprise-year), `CarbonIndex.resolveStandardsSet(id)` of every standards set not
-   yet cached, for a year
-   with invalid records one `eth_getLogs` for their `RecordInvalidated` events (the reasons),
-   and, when verifying with a key, one `eth_getLogs` for the KeyDirectory's `AccessGranted`
-   events to that key's address (the data keys of encrypted documents granted to it) and
-   `KeyDirectory.isRevoked`.
+   yet cached, for a year with invalid records one `eth_getLogs` for their `RecordInvalidated`
+   events (the reasons), and, when verifying with a key, one `eth_getLogs` for the
+   KeyDirectory's `AccessGranted` events to that key's address (the data keys of encrypted
+   documents granted to it) and `KeyDirectory.isRevoked`.
 3. `eth_getCode` of the chunks of every standards document not cached, `DataLayer.entries()`
    of the evidence the activity entries depend on, and per DataLayer one `eth_getLogs` for
    the `EntryContent` events of all the documents still needed (topic1 = the list of digests).
@@ -440,9 +439,8 @@ class YearReads:
         try:
             raw = self.reader.decode("DataLayer", "entries", answer)
         except ChainError:  # RevertError included: a DataLayer without `entries`
-            self.older.append((y, digests))
-            return
-        if len(raw) != len(digests):
+            raw = None
+        if raw is None or len(raw) != len(digests):
             self.older.append((y, digests))
             return
         for digest, fields in zip(digests, raw, strict=True):

@@ -66,7 +66,6 @@ class Verifier:
         self.reads = YearReads(reader, self.evidence.agency)
         self.standards = StandardsSets(self.reads)
         self.limits = limits
-        self.agency_key = agency_key
         self._registered: dict[str, Mapping[str, Device]] = {}
 
     @property
@@ -103,7 +102,7 @@ class Verifier:
                     self.reader.manifest,
                     self.reader.store,
                     share,
-                    self.agency_key,
+                    self.evidence.agency_key,
                     self.limits,
                     self.whole_year,
                 )
@@ -172,12 +171,14 @@ def _collector_paused() -> Iterator[None]:
     enterprise-years, several seconds). Frozen first, what exists already is left out of later
     collections too, and a forked worker does not copy the parent's memory just by
     collecting it."""
+    enabled = gc.isenabled()
     gc.freeze()
     gc.disable()
     try:
         yield
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
         gc.unfreeze()
 
 
